@@ -1,0 +1,88 @@
+export { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
+export { BoundedCache } from './cache.js';
+export { type Clock, type ClockOptions, createClock, fixedClock, systemClock } from './clock.js';
+export {
+  CORE_ERROR_CODES,
+  type CoreErrorCode,
+  HavenError,
+  type HavenErrorDetails,
+  type HavenErrorOptions,
+  isHavenError,
+} from './errors.js';
+export {
+  createGuardedFetch,
+  type GuardedFetch,
+  type GuardedFetchOptions,
+  type GuardedRequest,
+  type GuardedResponse,
+  type ResolvedAddress,
+} from './fetch/guarded-fetch.js';
+export { type AddressClass, classifyAddress } from './fetch/ip-ranges.js';
+export { isJsonObject, parseStrictJson, parseStrictJsonObject, type StrictJsonOptions } from './json.js';
+export {
+  ALGORITHM_FOR_CURVE,
+  algorithmForKey,
+  assertPrivateJwk,
+  assertPublicJwk,
+  exportPrivateJwk,
+  exportPublicJwk,
+  importPrivateJwk,
+  importPublicJwk,
+  JWS_ALGORITHMS,
+  type JwkCurve,
+  type JwsAlgorithm,
+  jwkThumbprint,
+  jwkThumbprintUri,
+  type PrivateJwk,
+  type PublicJwk,
+  publicKeyBytes,
+  toPublicJwk,
+} from './jwk.js';
+export {
+  type AsyncKeySource,
+  type JwsHeader,
+  type JwsPolicy,
+  type KeyInput,
+  type KeySource,
+  type ParsedJws,
+  parseJws,
+  peekJwsHeader,
+  type SignJwsOptions,
+  signJws,
+  signJwsSync,
+  type VerifiedJws,
+  type VerifyJwsAsyncOptions,
+  type VerifyJwsOptions,
+  verifyJws,
+  verifyJwsAsync,
+  verifyParsedJws,
+} from './jws.js';
+export {
+  checkJwtTimes,
+  type JwtTimeOptions,
+  type VerifyJwtAsyncOptions,
+  type VerifyJwtOptions,
+  verifyJwt,
+  verifyJwtAsync,
+} from './jwt.js';
+export { LIMITS } from './limits.js';
+export {
+  CheckLog,
+  toVerifyFailure,
+  type VerifyCheck,
+  type VerifyFailure,
+  type VerifyResult,
+  type VerifySuccess,
+  verifyWithReport,
+  verifyWithReportSync,
+} from './report.js';
+export {
+  type CreateSignerOptions,
+  createSigner,
+  type GeneratedKeyPair,
+  generateKeyPair,
+  hashForAlgorithm,
+  SIGNATURE_LENGTH,
+  type Signer,
+  type SyncSigner,
+} from './signer.js';

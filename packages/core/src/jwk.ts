@@ -1,0 +1,255 @@
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
+import { BoundedCache } from './cache.js';
+import { fail, HavenError } from './errors.js';
+import { isJsonObject } from './json.js';
+
+/** The JWS algorithms Haven signs and verifies (RFC 7518 §3.4, RFC 8037 §3.1). */
+export type JwsAlgorithm = 'ES256' | 'ES384' | 'EdDSA';
+export const JWS_ALGORITHMS: readonly JwsAlgorithm[] = Object.freeze(['ES256', 'ES384', 'EdDSA']);
+
+export type JwkCurve = 'P-256' | 'P-384' | 'Ed25519';
+
+/** A public JWK of a supported key type (RFC 7517 §4, RFC 7518 §6.2, RFC 8037 §2). */
+export interface PublicJwk {
+  kty: 'EC' | 'OKP';
+  crv: JwkCurve;
+  x: string;
+  y?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  key_ops?: string[];
+  [member: string]: unknown;
+}
+
+/** A private JWK: a public JWK plus the private scalar `d`. */
+export interface PrivateJwk extends PublicJwk {
+  d: string;
+}
+
+interface CurveInfo {
+  kty: 'EC' | 'OKP';
+  alg: JwsAlgorithm;
+  /** Length in bytes of `x`, `y` (EC only) and `d`. */
+  size: number;
+  /** Node's name of the curve (`asymmetricKeyDetails.namedCurve`), or the OKP key type. */
+  nodeName: string;
+}
+
+const CURVES: Record<JwkCurve, CurveInfo> = {
+  'P-256': { kty: 'EC', alg: 'ES256', size: 32, nodeName: 'prime256v1' },
+  'P-384': { kty: 'EC', alg: 'ES384', size: 48, nodeName: 'secp384r1' },
+  Ed25519: { kty: 'OKP', alg: 'EdDSA', size: 32, nodeName: 'ed25519' },
+};
+
+/** The algorithm a key of this curve signs with. Haven binds one algorithm to each key type. */
+export const ALGORITHM_FOR_CURVE: Readonly<Record<JwkCurve, JwsAlgorithm>> = Object.freeze({
+  'P-256': 'ES256',
+  'P-384': 'ES384',
+  Ed25519: 'EdDSA',
+});
+
+function curveOf(jwk: Record<string, unknown>): CurveInfo {
+  const { kty, crv } = jwk;
+  if (kty !== 'EC' && kty !== 'OKP') fail('JWK_UNSUPPORTED', 'JWK key type is not supported (EC or OKP only)');
+  if (typeof crv !== 'string' || !Object.hasOwn(CURVES, crv)) fail('JWK_UNSUPPORTED', 'JWK curve is not supported');
+  const info = CURVES[crv as JwkCurve];
+  if (info.kty !== kty) fail('JWK_INVALID', 'JWK curve does not belong to its key type');
+  return info;
+}
+
+function checkCoordinate(jwk: Record<string, unknown>, member: 'x' | 'y' | 'd', size: number): void {
+  const value = jwk[member];
+  if (typeof value !== 'string' || !isBase64Url(value) || Buffer.byteLength(value, 'base64url') !== size) {
+    fail('JWK_INVALID', `JWK member "${member}" must be ${size} bytes of base64url`);
+  }
+}
+
+function checkOptionalMembers(jwk: Record<string, unknown>, info: CurveInfo): void {
+  if (jwk.kid !== undefined && typeof jwk.kid !== 'string') fail('JWK_INVALID', 'JWK "kid" must be a string');
+  if (jwk.use !== undefined && typeof jwk.use !== 'string') fail('JWK_INVALID', 'JWK "use" must be a string');
+  if (jwk.alg !== undefined && jwk.alg !== info.alg) {
+    fail('JWS_ALG_KEY_MISMATCH', 'JWK "alg" does not match its key type');
+  }
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.every((op) => typeof op === 'string'))) {
+    fail('JWK_INVALID', 'JWK "key_ops" must be an array of strings');
+  }
+}
+
+/**
+ * Asserts `value` is a well-formed public JWK of a supported type, with no private members.
+ * Throws `JWK_PRIVATE_KEY_NOT_ALLOWED` if it carries `d` (a private key sent where a public one belongs
+ * means someone leaked it), `JWK_UNSUPPORTED` for other key types, `JWK_INVALID` for bad members.
+ *
+ * @example
+ * ```ts
+ * assertPublicJwk(header.jwk); // now typed as PublicJwk
+ * ```
+ */
+export function assertPublicJwk(value: unknown): asserts value is PublicJwk {
+  if (!isJsonObject(value)) fail('JWK_INVALID', 'JWK must be a JSON object');
+  // RSA/oct private members too: refuse anything private before looking at the key type.
+  for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+    if (Object.hasOwn(value, member)) fail('JWK_PRIVATE_KEY_NOT_ALLOWED', 'a private key was given where a public key is expected');
+  }
+  const info = curveOf(value);
+  checkCoordinate(value, 'x', info.size);
+  if (info.kty === 'EC') checkCoordinate(value, 'y', info.size);
+  else if (value.y !== undefined) fail('JWK_INVALID', 'OKP JWK must not have "y"');
+  checkOptionalMembers(value, info);
+}
+
+/** Asserts `value` is a well-formed private JWK of a supported type. */
+export function assertPrivateJwk(value: unknown): asserts value is PrivateJwk {
+  if (!isJsonObject(value)) fail('JWK_INVALID', 'JWK must be a JSON object');
+  if (!Object.hasOwn(value, 'd')) fail('JWK_PRIVATE_KEY_REQUIRED', 'a private JWK (with "d") is required');
+  const info = curveOf(value);
+  checkCoordinate(value, 'x', info.size);
+  checkCoordinate(value, 'd', info.size);
+  if (info.kty === 'EC') checkCoordinate(value, 'y', info.size);
+  checkOptionalMembers(value, info);
+}
+
+/** The public members of a JWK, in a fresh object (drops `d` and any extra members). */
+export function toPublicJwk(jwk: PublicJwk): PublicJwk {
+  const out: PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  if (jwk.y !== undefined) out.y = jwk.y;
+  if (jwk.kid !== undefined) out.kid = jwk.kid;
+  return out;
+}
+
+// KeyObjects are costly to build (curve checks, OpenSSL objects); build each public key once.
+const publicKeyCache = new BoundedCache<string, KeyObject>({ maxEntries: 4096 });
+// Algorithm per KeyObject, so the hot path does not read asymmetricKeyDetails each time.
+const algorithmOfKey = new WeakMap<KeyObject, JwsAlgorithm>();
+
+/**
+ * Imports a public JWK as a `node:crypto` KeyObject, cached by its key material. A P-256/P-384 point
+ * that is not on the curve is rejected with `JWK_INVALID`.
+ *
+ * @example
+ * ```ts
+ * const key = importPublicJwk({ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' });
+ * ```
+ */
+export function importPublicJwk(jwk: unknown): KeyObject {
+  assertPublicJwk(jwk);
+  const cacheKey = `${jwk.crv}.${jwk.x}.${jwk.y ?? ''}`;
+  const cached = publicKeyCache.get(cacheKey);
+  if (cached) return cached;
+  let key: KeyObject;
+  try {
+    const material = jwk.y === undefined ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+    key = createPublicKey({ key: material, format: 'jwk' });
+  } catch (cause) {
+    fail('JWK_INVALID', 'JWK is not a valid public key (e.g. point not on the curve)', { cause });
+  }
+  algorithmOfKey.set(key, CURVES[jwk.crv].alg);
+  publicKeyCache.set(cacheKey, key);
+  return key;
+}
+
+/**
+ * Imports a private JWK as a KeyObject. Not cached globally: a signer holds its own key.
+ * The public members must belong to `d`; a mismatch is rejected.
+ */
+export function importPrivateJwk(jwk: unknown): KeyObject {
+  assertPrivateJwk(jwk);
+  let key: KeyObject;
+  try {
+    const material: Record<string, string> = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d };
+    if (jwk.y !== undefined) material.y = jwk.y;
+    key = createPrivateKey({ key: material, format: 'jwk' });
+  } catch (cause) {
+    fail('JWK_INVALID', 'JWK is not a valid private key', { cause });
+  }
+  // OpenSSL accepts an EC private key whose x/y do not match d; make sure they do.
+  const derived = createPublicKey(key).export({ format: 'jwk' });
+  if (derived.x !== jwk.x || (jwk.y !== undefined && derived.y !== jwk.y)) {
+    fail('JWK_INVALID', 'JWK public members do not match its private key');
+  }
+  algorithmOfKey.set(key, CURVES[jwk.crv].alg);
+  return key;
+}
+
+/**
+ * The JWS algorithm bound to a KeyObject's type. Throws `JWK_UNSUPPORTED` for other key types.
+ *
+ * @example
+ * ```ts
+ * algorithmForKey(importPublicJwk(p256Jwk)) // 'ES256'
+ * ```
+ */
+export function algorithmForKey(key: KeyObject): JwsAlgorithm {
+  const known = algorithmOfKey.get(key);
+  if (known) return known;
+  if (key.type === 'secret') fail('JWK_UNSUPPORTED', 'symmetric keys are not supported');
+  let alg: JwsAlgorithm | undefined;
+  if (key.asymmetricKeyType === 'ed25519') alg = 'EdDSA';
+  else if (key.asymmetricKeyType === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    alg = curve === 'prime256v1' ? 'ES256' : curve === 'secp384r1' ? 'ES384' : undefined;
+  }
+  if (!alg) fail('JWK_UNSUPPORTED', 'key type is not supported (P-256, P-384 or Ed25519 only)');
+  algorithmOfKey.set(key, alg);
+  return alg;
+}
+
+/** Exports the public half of a KeyObject (public or private) as a JWK. */
+export function exportPublicJwk(key: KeyObject): PublicJwk {
+  const alg = algorithmForKey(key);
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  const jwk = pub.export({ format: 'jwk' }) as Record<string, unknown>;
+  assertPublicJwk(jwk);
+  if (CURVES[jwk.crv].alg !== alg) throw new HavenError('INTERNAL_ERROR', 'exported key does not match its type');
+  return toPublicJwk(jwk);
+}
+
+/** Exports a private KeyObject as a private JWK. */
+export function exportPrivateJwk(key: KeyObject): PrivateJwk {
+  if (key.type !== 'private') fail('JWK_PRIVATE_KEY_REQUIRED', 'a private key is required');
+  algorithmForKey(key);
+  const jwk = key.export({ format: 'jwk' }) as Record<string, unknown>;
+  assertPrivateJwk(jwk);
+  const out: PrivateJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d };
+  if (jwk.y !== undefined) out.y = jwk.y;
+  return out;
+}
+
+/**
+ * RFC 7638 JWK thumbprint: the hash of the required members in lexicographic order, base64url.
+ *
+ * @example
+ * ```ts
+ * const kid = jwkThumbprint(publicJwk); // 43 characters for SHA-256
+ * ```
+ */
+export function jwkThumbprint(jwk: PublicJwk, hash: 'sha256' | 'sha384' | 'sha512' = 'sha256'): string {
+  assertPublicJwk(toPublicJwk(jwk));
+  // RFC 7638 §3.2: required members only, sorted, no whitespace. Values are base64url/ASCII names, so
+  // JSON.stringify of this fixed-order object is the canonical form.
+  const canonical =
+    jwk.kty === 'EC'
+      ? JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })
+      : JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+  return encodeBase64Url(createHash(hash).update(canonical).digest());
+}
+
+/** RFC 9278 JWK thumbprint URI (`urn:ietf:params:oauth:jwk-thumbprint:sha-256:…`). */
+export function jwkThumbprintUri(jwk: PublicJwk): string {
+  return `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${jwkThumbprint(jwk)}`;
+}
+
+/** Raw public key bytes: the 32-byte Ed25519 key, or the SEC1 uncompressed point of an EC key. */
+export function publicKeyBytes(jwk: PublicJwk): Uint8Array {
+  assertPublicJwk(jwk);
+  const x = decodeBase64Url(jwk.x);
+  if (jwk.kty === 'OKP') return x;
+  const y = decodeBase64Url(jwk.y as string);
+  const out = new Uint8Array(1 + x.length + y.length);
+  out[0] = 0x04;
+  out.set(x, 1);
+  out.set(y, 1 + x.length);
+  return out;
+}

@@ -1,0 +1,294 @@
+import { KeyObject, verify } from 'node:crypto';
+import { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
+import { fail } from './errors.js';
+import { parseStrictJsonObject, type StrictJsonOptions } from './json.js';
+import { algorithmForKey, assertPublicJwk, importPublicJwk, JWS_ALGORITHMS, type JwsAlgorithm, type PublicJwk } from './jwk.js';
+import { LIMITS } from './limits.js';
+import { hashForAlgorithm, SIGNATURE_LENGTH, type Signer, type SyncSigner } from './signer.js';
+
+/** A JWS protected header as decoded. Only `alg` is guaranteed; the rest is checked by policy. */
+export interface JwsHeader {
+  alg: JwsAlgorithm;
+  typ?: string;
+  kid?: string;
+  jwk?: PublicJwk;
+  [member: string]: unknown;
+}
+
+/** A verification key: a KeyObject or a public JWK (imported once and cached). */
+export type KeyInput = KeyObject | PublicJwk;
+
+// Header members that carry or point to a key (RFC 7515 §4.1.2–§4.1.8). Trusting them would let the
+// token choose its own verification key, so they are refused; only `jwk` may be allowed, explicitly.
+const HEADER_KEY_MEMBERS = ['jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as const;
+
+// ECDSA group orders (SEC 2 §2.4.2, §2.5.1): a valid signature has 1 <= r, s < n.
+const CURVE_ORDER: Partial<Record<JwsAlgorithm, Buffer>> = {
+  ES256: Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex'),
+  ES384: Buffer.from(
+    'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
+    'hex',
+  ),
+};
+
+export interface SignJwsOptions<S extends Signer = Signer> {
+  signer: S;
+  /** The `typ` header (RFC 7515 §4.1.9), e.g. `dc+sd-jwt`, `kb+jwt`. */
+  typ?: string;
+  /** Further protected header members. `alg` always comes from the signer; `kid` defaults to its kid. */
+  header?: Record<string, unknown>;
+}
+
+function encodeSigningInput(payload: Record<string, unknown> | Uint8Array, options: SignJwsOptions): string {
+  const header: Record<string, unknown> = { ...options.header };
+  if (options.typ !== undefined) header.typ = options.typ;
+  if (header.kid === undefined && options.signer.kid !== undefined) header.kid = options.signer.kid;
+  header.alg = options.signer.alg;
+  const payloadPart = payload instanceof Uint8Array ? encodeBase64Url(payload) : encodeBase64Url(JSON.stringify(payload));
+  return `${encodeBase64Url(JSON.stringify(header))}.${payloadPart}`;
+}
+
+function finish(signingInput: string, alg: JwsAlgorithm, signature: Uint8Array): string {
+  if (!(signature instanceof Uint8Array) || signature.byteLength !== SIGNATURE_LENGTH[alg]) {
+    fail('JWS_SIGNER_OUTPUT_INVALID', `signer returned a signature that is not ${SIGNATURE_LENGTH[alg]} bytes for ${alg}`);
+  }
+  return `${signingInput}.${encodeBase64Url(signature)}`;
+}
+
+/**
+ * Signs a JWS in compact serialization (RFC 7515 §7.1) with a signer that answers at once.
+ *
+ * @example
+ * ```ts
+ * const token = signJwsSync({ sub: 'x' }, { signer: createSigner(privateJwk), typ: 'JWT' });
+ * ```
+ */
+export function signJwsSync(payload: Record<string, unknown> | Uint8Array, options: SignJwsOptions<SyncSigner>): string {
+  const signingInput = encodeSigningInput(payload, options);
+  return finish(signingInput, options.signer.alg, options.signer.sign(Buffer.from(signingInput, 'latin1')));
+}
+
+/**
+ * Signs a JWS in compact serialization with any signer, including an HSM or KMS that answers later.
+ *
+ * @example
+ * ```ts
+ * const token = await signJws({ sub: 'x' }, { signer: kmsSigner, typ: 'JWT' });
+ * ```
+ */
+export async function signJws(payload: Record<string, unknown> | Uint8Array, options: SignJwsOptions): Promise<string> {
+  const signingInput = encodeSigningInput(payload, options);
+  return finish(signingInput, options.signer.alg, await options.signer.sign(Buffer.from(signingInput, 'latin1')));
+}
+
+/** The verifier's policy for one kind of token. There are no defaults for `algorithms` and `typ`. */
+export interface JwsPolicy {
+  /** Algorithms this token type may use. `none` and HMAC can never be listed. */
+  algorithms: readonly JwsAlgorithm[];
+  /**
+   * The expected `typ` (RFC 7515 §4.1.9), compared case-insensitively with an optional `application/`
+   * prefix. `null` means the header must not carry `typ` at all.
+   */
+  typ: string | readonly string[] | null;
+  /** Accept a `jwk` header member (public only), e.g. the holder key of an OID4VCI proof. Default false. */
+  allowHeaderJwk?: boolean;
+  /** Largest token accepted, in characters. */
+  maxLength?: number;
+  /** Limits for the header and payload JSON. */
+  json?: StrictJsonOptions;
+}
+
+/** A JWS whose header passed policy checks but whose signature is not yet verified. */
+export interface ParsedJws {
+  readonly header: JwsHeader;
+  readonly signingInput: string;
+  readonly signature: Uint8Array;
+  readonly payloadPart: string;
+}
+
+/** What `verifyJws` returns: only data decoded from the verified token. */
+export interface VerifiedJws<P = Record<string, unknown>> {
+  readonly header: JwsHeader;
+  readonly payload: P;
+  /** The key that verified the signature. */
+  readonly key: KeyObject;
+}
+
+function normalizeTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+function checkTyp(header: Record<string, unknown>, expected: JwsPolicy['typ']): void {
+  const actual = header.typ;
+  if (expected === null) {
+    if (actual !== undefined) fail('JWS_TYP_MISMATCH', 'token must not carry a "typ" header');
+    return;
+  }
+  if (typeof actual !== 'string') fail('JWS_TYP_MISMATCH', 'token has no "typ" header');
+  const wanted = typeof expected === 'string' ? [expected] : expected;
+  const got = normalizeTyp(actual);
+  if (!wanted.some((t) => normalizeTyp(t) === got)) fail('JWS_TYP_MISMATCH', 'token "typ" is not the expected type');
+}
+
+/**
+ * Splits a compact JWS and applies every check that needs no key (RFC 7515 §5.2 steps 1–5 plus Haven's
+ * policy): size cap, three strict base64url parts, strict JSON header, `alg` on the allow-list (never
+ * `none` or HMAC), no `crit`, no `b64`, no key-carrying header members, expected `typ`, signature length.
+ * Use it when the key must be looked up from the header (`kid`) before {@link verifyParsedJws}.
+ */
+export function parseJws(token: unknown, policy: JwsPolicy): ParsedJws {
+  const maxLength = policy.maxLength ?? LIMITS.jwsMaxLength;
+  if (typeof token !== 'string') fail('JWS_MALFORMED', 'token must be a string');
+  if (token.length > maxLength) fail('JWS_TOO_LARGE', `token exceeds ${maxLength} characters`);
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (first <= 0 || second < 0 || token.indexOf('.', second + 1) !== -1) {
+    fail('JWS_MALFORMED', 'token is not a compact JWS of three parts');
+  }
+  const headerPart = token.slice(0, first);
+  const payloadPart = token.slice(first + 1, second);
+  const signaturePart = token.slice(second + 1);
+  if (payloadPart.length === 0) fail('JWS_MALFORMED', 'detached or empty payloads are not accepted');
+  if (signaturePart.length === 0) fail('JWS_SIGNATURE_INVALID', 'token has no signature');
+
+  const header = parseStrictJsonObject(decodeBase64Url(headerPart, 'JWS header'), {
+    ...policy.json,
+    what: 'JWS header',
+  });
+  const alg = header.alg;
+  if (typeof alg !== 'string' || !(JWS_ALGORITHMS as readonly string[]).includes(alg)) {
+    fail('JWS_ALG_NOT_ALLOWED', 'token algorithm is not supported');
+  }
+  if (!policy.algorithms.includes(alg as JwsAlgorithm)) fail('JWS_ALG_NOT_ALLOWED', 'token algorithm is not allowed here');
+  if (header.crit !== undefined) fail('JWS_CRIT_UNSUPPORTED', 'token has critical header extensions Haven does not process');
+  if (header.b64 !== undefined) fail('JWS_B64_UNSUPPORTED', 'unencoded payloads (b64) are not accepted');
+  for (const member of HEADER_KEY_MEMBERS) {
+    if (header[member] !== undefined) fail('JWS_HEADER_KEY_NOT_ALLOWED', `header member "${member}" is not trusted`);
+  }
+  if (header.jwk !== undefined) {
+    if (!policy.allowHeaderJwk) fail('JWS_HEADER_KEY_NOT_ALLOWED', 'header member "jwk" is not trusted here');
+    assertPublicJwk(header.jwk);
+  }
+  if (header.kid !== undefined && typeof header.kid !== 'string') fail('JWS_MALFORMED', 'header "kid" must be a string');
+  checkTyp(header, policy.typ);
+
+  const signature = decodeBase64Url(signaturePart, 'JWS signature');
+  const typedAlg = alg as JwsAlgorithm;
+  if (signature.byteLength !== SIGNATURE_LENGTH[typedAlg]) {
+    fail('JWS_SIGNATURE_INVALID', `signature is not ${SIGNATURE_LENGTH[typedAlg]} bytes`);
+  }
+  const order = CURVE_ORDER[typedAlg];
+  if (order) checkEcdsaScalars(signature, order);
+  // Payload bytes are decoded after the signature check; validate the encoding now so a bad payload is
+  // rejected the same way whether or not a key is found.
+  if (!isBase64Url(payloadPart)) fail('BASE64URL_INVALID', 'JWS payload is not canonical unpadded base64url');
+  return { header: header as JwsHeader, signingInput: token.slice(0, second), signature, payloadPart };
+}
+
+function checkEcdsaScalars(signature: Uint8Array, order: Buffer): void {
+  const half = signature.byteLength / 2;
+  const r = Buffer.from(signature.buffer, signature.byteOffset, half);
+  const s = Buffer.from(signature.buffer, signature.byteOffset + half, half);
+  for (const scalar of [r, s]) {
+    if (scalar.every((b) => b === 0) || Buffer.compare(scalar, order) >= 0) {
+      fail('JWS_SIGNATURE_INVALID', 'ECDSA signature scalar out of range');
+    }
+  }
+}
+
+function toKeyObject(key: KeyInput): KeyObject {
+  if (key instanceof KeyObject) {
+    if (key.type !== 'public') fail('JWK_PRIVATE_KEY_NOT_ALLOWED', 'verification needs a public key');
+    return key;
+  }
+  return importPublicJwk(key);
+}
+
+/**
+ * Verifies the signature of a parsed JWS with `key`. The algorithm is the one bound to the key type; a
+ * header `alg` that differs is rejected (`JWS_ALG_KEY_MISMATCH`), so a token cannot pick HMAC over a
+ * public key or ES256 over an Ed25519 key.
+ */
+export function verifyParsedJws<P = Record<string, unknown>>(
+  parsed: ParsedJws,
+  key: KeyInput,
+  options: { payload?: 'json' | 'bytes'; json?: StrictJsonOptions } = {},
+): VerifiedJws<P> {
+  const keyObject = toKeyObject(key);
+  const alg = algorithmForKey(keyObject);
+  if (alg !== parsed.header.alg) fail('JWS_ALG_KEY_MISMATCH', 'token algorithm does not match the key type');
+  const ok = verify(
+    hashForAlgorithm(alg),
+    Buffer.from(parsed.signingInput, 'latin1'),
+    { key: keyObject, dsaEncoding: 'ieee-p1363' },
+    parsed.signature,
+  );
+  if (!ok) fail('JWS_SIGNATURE_INVALID', 'signature does not verify');
+  const bytes = decodeBase64Url(parsed.payloadPart, 'JWS payload');
+  const payload =
+    options.payload === 'bytes' ? bytes : parseStrictJsonObject(bytes, { ...options.json, what: 'JWS payload' });
+  return { header: parsed.header, payload: payload as P, key: keyObject };
+}
+
+/** How the verification key is found: a fixed key, or a lookup from the (policy-checked) header. */
+export type KeySource = KeyInput | ((header: JwsHeader) => KeyInput);
+export type AsyncKeySource = KeyInput | ((header: JwsHeader) => KeyInput | Promise<KeyInput>);
+
+export interface VerifyJwsOptions extends JwsPolicy {
+  /**
+   * The verification key or a lookup. May be omitted only with `allowHeaderJwk`, and then the header
+   * must carry `jwk`.
+   */
+  key?: KeySource;
+  /** `json` (default): the payload must be a JSON object. `bytes`: return the raw payload. */
+  payload?: 'json' | 'bytes';
+}
+
+export interface VerifyJwsAsyncOptions extends Omit<VerifyJwsOptions, 'key'> {
+  key?: AsyncKeySource;
+}
+
+function keyFromHeader(header: JwsHeader, policy: JwsPolicy): KeyInput {
+  if (policy.allowHeaderJwk && header.jwk !== undefined) return header.jwk;
+  fail('JWS_KEY_NOT_FOUND', 'no verification key was given for this token');
+}
+
+/**
+ * Verifies a compact JWS against a policy and a key. Every failure throws `HavenError` with a stable code.
+ *
+ * @example
+ * ```ts
+ * const { payload } = verifyJws(token, { algorithms: ['ES256'], typ: 'kb+jwt', key: holderJwk });
+ * ```
+ */
+export function verifyJws<P = Record<string, unknown>>(token: unknown, options: VerifyJwsOptions): VerifiedJws<P> {
+  const parsed = parseJws(token, options);
+  const source = options.key;
+  const key = source === undefined ? keyFromHeader(parsed.header, options) : typeof source === 'function' ? source(parsed.header) : source;
+  return verifyParsedJws<P>(parsed, key, options);
+}
+
+/** {@link verifyJws} with a key lookup that may be asynchronous (e.g. DID resolution). */
+export async function verifyJwsAsync<P = Record<string, unknown>>(
+  token: unknown,
+  options: VerifyJwsAsyncOptions,
+): Promise<VerifiedJws<P>> {
+  const parsed = parseJws(token, options);
+  const source = options.key;
+  const key =
+    source === undefined ? keyFromHeader(parsed.header, options) : typeof source === 'function' ? await source(parsed.header) : source;
+  return verifyParsedJws<P>(parsed, key, options);
+}
+
+/**
+ * Reads a JWS header without verifying anything but its encoding, e.g. to route a token by `typ`.
+ * Never act on its content before verification.
+ */
+export function peekJwsHeader(token: unknown, maxLength: number = LIMITS.jwsMaxLength): Record<string, unknown> {
+  if (typeof token !== 'string') fail('JWS_MALFORMED', 'token must be a string');
+  if (token.length > maxLength) fail('JWS_TOO_LARGE', `token exceeds ${maxLength} characters`);
+  const end = token.indexOf('.');
+  if (end <= 0) fail('JWS_MALFORMED', 'token is not a compact JWS');
+  return parseStrictJsonObject(decodeBase64Url(token.slice(0, end), 'JWS header'), { what: 'JWS header' });
+}
