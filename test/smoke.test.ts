@@ -1,5 +1,6 @@
-import { generateKeyPair, createSigner, signJwsSync, verifyJws } from '@haven/core';
+import { createSigner, generateKeyPair, signJwsSync, verifyJws } from '@haven/core';
 import { expect, test } from 'vitest';
+
 test('smoke', () => {
   const k = generateKeyPair('ES256');
   const t = signJwsSync({ a: 1 }, { signer: createSigner(k.privateJwk), typ: 'JWT' });

@@ -45,7 +45,8 @@ export function systemClock(options: ClockOptions = {}): Clock {
  * ```
  */
 export function fixedClock(epochSeconds: number, options: ClockOptions = {}): Clock {
-  if (!Number.isFinite(epochSeconds) || epochSeconds < 0) fail('CLOCK_INVALID', 'clock time must be a non-negative number');
+  if (!Number.isFinite(epochSeconds) || epochSeconds < 0)
+    fail('CLOCK_INVALID', 'clock time must be a non-negative number');
   const skewSeconds = checkSkew(options.skewSeconds);
   return { now: () => epochSeconds, skewSeconds };
 }

@@ -48,7 +48,9 @@ export const CORE_ERROR_CODES = [
 export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
 
 /** Machine-readable facts about a failure. Never put personal data, tokens or key material here. */
-export type HavenErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+export type HavenErrorDetails = Readonly<
+  Record<string, string | number | boolean | null | readonly string[]>
+>;
 
 export interface HavenErrorOptions {
   cause?: unknown;
@@ -92,7 +94,10 @@ export class HavenError<C extends string = string> extends Error {
  * if (isHavenError(e, 'JWT_EXPIRED', 'JWT_NOT_YET_VALID')) askForAFreshCredential();
  * ```
  */
-export function isHavenError<C extends string = string>(value: unknown, ...codes: C[]): value is HavenError<C> {
+export function isHavenError<C extends string = string>(
+  value: unknown,
+  ...codes: C[]
+): value is HavenError<C> {
   if (!(value instanceof HavenError)) return false;
   return codes.length === 0 || (codes as string[]).includes(value.code);
 }

@@ -52,8 +52,10 @@ export const ALGORITHM_FOR_CURVE: Readonly<Record<JwkCurve, JwsAlgorithm>> = Obj
 
 function curveOf(jwk: Record<string, unknown>): CurveInfo {
   const { kty, crv } = jwk;
-  if (kty !== 'EC' && kty !== 'OKP') fail('JWK_UNSUPPORTED', 'JWK key type is not supported (EC or OKP only)');
-  if (typeof crv !== 'string' || !Object.hasOwn(CURVES, crv)) fail('JWK_UNSUPPORTED', 'JWK curve is not supported');
+  if (kty !== 'EC' && kty !== 'OKP')
+    fail('JWK_UNSUPPORTED', 'JWK key type is not supported (EC or OKP only)');
+  if (typeof crv !== 'string' || !Object.hasOwn(CURVES, crv))
+    fail('JWK_UNSUPPORTED', 'JWK curve is not supported');
   const info = CURVES[crv as JwkCurve];
   if (info.kty !== kty) fail('JWK_INVALID', 'JWK curve does not belong to its key type');
   return info;
@@ -72,7 +74,10 @@ function checkOptionalMembers(jwk: Record<string, unknown>, info: CurveInfo): vo
   if (jwk.alg !== undefined && jwk.alg !== info.alg) {
     fail('JWS_ALG_KEY_MISMATCH', 'JWK "alg" does not match its key type');
   }
-  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.every((op) => typeof op === 'string'))) {
+  if (
+    jwk.key_ops !== undefined &&
+    !(Array.isArray(jwk.key_ops) && jwk.key_ops.every((op) => typeof op === 'string'))
+  ) {
     fail('JWK_INVALID', 'JWK "key_ops" must be an array of strings');
   }
 }
@@ -91,7 +96,8 @@ export function assertPublicJwk(value: unknown): asserts value is PublicJwk {
   if (!isJsonObject(value)) fail('JWK_INVALID', 'JWK must be a JSON object');
   // RSA/oct private members too: refuse anything private before looking at the key type.
   for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
-    if (Object.hasOwn(value, member)) fail('JWK_PRIVATE_KEY_NOT_ALLOWED', 'a private key was given where a public key is expected');
+    if (Object.hasOwn(value, member))
+      fail('JWK_PRIVATE_KEY_NOT_ALLOWED', 'a private key was given where a public key is expected');
   }
   const info = curveOf(value);
   checkCoordinate(value, 'x', info.size);
@@ -140,7 +146,10 @@ export function importPublicJwk(jwk: unknown): KeyObject {
   if (cached) return cached;
   let key: KeyObject;
   try {
-    const material = jwk.y === undefined ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+    const material =
+      jwk.y === undefined
+        ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x }
+        : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
     key = createPublicKey({ key: material, format: 'jwk' });
   } catch (cause) {
     fail('JWK_INVALID', 'JWK is not a valid public key (e.g. point not on the curve)', { cause });
@@ -202,7 +211,8 @@ export function exportPublicJwk(key: KeyObject): PublicJwk {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
   const jwk = pub.export({ format: 'jwk' }) as Record<string, unknown>;
   assertPublicJwk(jwk);
-  if (CURVES[jwk.crv].alg !== alg) throw new HavenError('INTERNAL_ERROR', 'exported key does not match its type');
+  if (CURVES[jwk.crv].alg !== alg)
+    throw new HavenError('INTERNAL_ERROR', 'exported key does not match its type');
   return toPublicJwk(jwk);
 }
 

@@ -2,7 +2,14 @@ import { KeyObject, verify } from 'node:crypto';
 import { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
 import { fail } from './errors.js';
 import { parseStrictJsonObject, type StrictJsonOptions } from './json.js';
-import { algorithmForKey, assertPublicJwk, importPublicJwk, JWS_ALGORITHMS, type JwsAlgorithm, type PublicJwk } from './jwk.js';
+import {
+  algorithmForKey,
+  assertPublicJwk,
+  importPublicJwk,
+  JWS_ALGORITHMS,
+  type JwsAlgorithm,
+  type PublicJwk,
+} from './jwk.js';
 import { LIMITS } from './limits.js';
 import { hashForAlgorithm, SIGNATURE_LENGTH, type Signer, type SyncSigner } from './signer.js';
 
@@ -44,13 +51,17 @@ function encodeSigningInput(payload: Record<string, unknown> | Uint8Array, optio
   if (options.typ !== undefined) header.typ = options.typ;
   if (header.kid === undefined && options.signer.kid !== undefined) header.kid = options.signer.kid;
   header.alg = options.signer.alg;
-  const payloadPart = payload instanceof Uint8Array ? encodeBase64Url(payload) : encodeBase64Url(JSON.stringify(payload));
+  const payloadPart =
+    payload instanceof Uint8Array ? encodeBase64Url(payload) : encodeBase64Url(JSON.stringify(payload));
   return `${encodeBase64Url(JSON.stringify(header))}.${payloadPart}`;
 }
 
 function finish(signingInput: string, alg: JwsAlgorithm, signature: Uint8Array): string {
   if (!(signature instanceof Uint8Array) || signature.byteLength !== SIGNATURE_LENGTH[alg]) {
-    fail('JWS_SIGNER_OUTPUT_INVALID', `signer returned a signature that is not ${SIGNATURE_LENGTH[alg]} bytes for ${alg}`);
+    fail(
+      'JWS_SIGNER_OUTPUT_INVALID',
+      `signer returned a signature that is not ${SIGNATURE_LENGTH[alg]} bytes for ${alg}`,
+    );
   }
   return `${signingInput}.${encodeBase64Url(signature)}`;
 }
@@ -63,7 +74,10 @@ function finish(signingInput: string, alg: JwsAlgorithm, signature: Uint8Array):
  * const token = signJwsSync({ sub: 'x' }, { signer: createSigner(privateJwk), typ: 'JWT' });
  * ```
  */
-export function signJwsSync(payload: Record<string, unknown> | Uint8Array, options: SignJwsOptions<SyncSigner>): string {
+export function signJwsSync(
+  payload: Record<string, unknown> | Uint8Array,
+  options: SignJwsOptions<SyncSigner>,
+): string {
   const signingInput = encodeSigningInput(payload, options);
   return finish(signingInput, options.signer.alg, options.signer.sign(Buffer.from(signingInput, 'latin1')));
 }
@@ -76,9 +90,16 @@ export function signJwsSync(payload: Record<string, unknown> | Uint8Array, optio
  * const token = await signJws({ sub: 'x' }, { signer: kmsSigner, typ: 'JWT' });
  * ```
  */
-export async function signJws(payload: Record<string, unknown> | Uint8Array, options: SignJwsOptions): Promise<string> {
+export async function signJws(
+  payload: Record<string, unknown> | Uint8Array,
+  options: SignJwsOptions,
+): Promise<string> {
   const signingInput = encodeSigningInput(payload, options);
-  return finish(signingInput, options.signer.alg, await options.signer.sign(Buffer.from(signingInput, 'latin1')));
+  return finish(
+    signingInput,
+    options.signer.alg,
+    await options.signer.sign(Buffer.from(signingInput, 'latin1')),
+  );
 }
 
 /** The verifier's policy for one kind of token. There are no defaults for `algorithms` and `typ`. */
@@ -128,7 +149,8 @@ function checkTyp(header: Record<string, unknown>, expected: JwsPolicy['typ']): 
   if (typeof actual !== 'string') fail('JWS_TYP_MISMATCH', 'token has no "typ" header');
   const wanted = typeof expected === 'string' ? [expected] : expected;
   const got = normalizeTyp(actual);
-  if (!wanted.some((t) => normalizeTyp(t) === got)) fail('JWS_TYP_MISMATCH', 'token "typ" is not the expected type');
+  if (!wanted.some((t) => normalizeTyp(t) === got))
+    fail('JWS_TYP_MISMATCH', 'token "typ" is not the expected type');
 }
 
 /**
@@ -160,17 +182,21 @@ export function parseJws(token: unknown, policy: JwsPolicy): ParsedJws {
   if (typeof alg !== 'string' || !(JWS_ALGORITHMS as readonly string[]).includes(alg)) {
     fail('JWS_ALG_NOT_ALLOWED', 'token algorithm is not supported');
   }
-  if (!policy.algorithms.includes(alg as JwsAlgorithm)) fail('JWS_ALG_NOT_ALLOWED', 'token algorithm is not allowed here');
-  if (header.crit !== undefined) fail('JWS_CRIT_UNSUPPORTED', 'token has critical header extensions Haven does not process');
+  if (!policy.algorithms.includes(alg as JwsAlgorithm))
+    fail('JWS_ALG_NOT_ALLOWED', 'token algorithm is not allowed here');
+  if (header.crit !== undefined)
+    fail('JWS_CRIT_UNSUPPORTED', 'token has critical header extensions Haven does not process');
   if (header.b64 !== undefined) fail('JWS_B64_UNSUPPORTED', 'unencoded payloads (b64) are not accepted');
   for (const member of HEADER_KEY_MEMBERS) {
-    if (header[member] !== undefined) fail('JWS_HEADER_KEY_NOT_ALLOWED', `header member "${member}" is not trusted`);
+    if (header[member] !== undefined)
+      fail('JWS_HEADER_KEY_NOT_ALLOWED', `header member "${member}" is not trusted`);
   }
   if (header.jwk !== undefined) {
     if (!policy.allowHeaderJwk) fail('JWS_HEADER_KEY_NOT_ALLOWED', 'header member "jwk" is not trusted here');
     assertPublicJwk(header.jwk);
   }
-  if (header.kid !== undefined && typeof header.kid !== 'string') fail('JWS_MALFORMED', 'header "kid" must be a string');
+  if (header.kid !== undefined && typeof header.kid !== 'string')
+    fail('JWS_MALFORMED', 'header "kid" must be a string');
   checkTyp(header, policy.typ);
 
   const signature = decodeBase64Url(signaturePart, 'JWS signature');
@@ -227,7 +253,9 @@ export function verifyParsedJws<P = Record<string, unknown>>(
   if (!ok) fail('JWS_SIGNATURE_INVALID', 'signature does not verify');
   const bytes = decodeBase64Url(parsed.payloadPart, 'JWS payload');
   const payload =
-    options.payload === 'bytes' ? bytes : parseStrictJsonObject(bytes, { ...options.json, what: 'JWS payload' });
+    options.payload === 'bytes'
+      ? bytes
+      : parseStrictJsonObject(bytes, { ...options.json, what: 'JWS payload' });
   return { header: parsed.header, payload: payload as P, key: keyObject };
 }
 
@@ -262,10 +290,18 @@ function keyFromHeader(header: JwsHeader, policy: JwsPolicy): KeyInput {
  * const { payload } = verifyJws(token, { algorithms: ['ES256'], typ: 'kb+jwt', key: holderJwk });
  * ```
  */
-export function verifyJws<P = Record<string, unknown>>(token: unknown, options: VerifyJwsOptions): VerifiedJws<P> {
+export function verifyJws<P = Record<string, unknown>>(
+  token: unknown,
+  options: VerifyJwsOptions,
+): VerifiedJws<P> {
   const parsed = parseJws(token, options);
   const source = options.key;
-  const key = source === undefined ? keyFromHeader(parsed.header, options) : typeof source === 'function' ? source(parsed.header) : source;
+  const key =
+    source === undefined
+      ? keyFromHeader(parsed.header, options)
+      : typeof source === 'function'
+        ? source(parsed.header)
+        : source;
   return verifyParsedJws<P>(parsed, key, options);
 }
 
@@ -277,7 +313,11 @@ export async function verifyJwsAsync<P = Record<string, unknown>>(
   const parsed = parseJws(token, options);
   const source = options.key;
   const key =
-    source === undefined ? keyFromHeader(parsed.header, options) : typeof source === 'function' ? await source(parsed.header) : source;
+    source === undefined
+      ? keyFromHeader(parsed.header, options)
+      : typeof source === 'function'
+        ? await source(parsed.header)
+        : source;
   return verifyParsedJws<P>(parsed, key, options);
 }
 
@@ -285,7 +325,10 @@ export async function verifyJwsAsync<P = Record<string, unknown>>(
  * Reads a JWS header without verifying anything but its encoding, e.g. to route a token by `typ`.
  * Never act on its content before verification.
  */
-export function peekJwsHeader(token: unknown, maxLength: number = LIMITS.jwsMaxLength): Record<string, unknown> {
+export function peekJwsHeader(
+  token: unknown,
+  maxLength: number = LIMITS.jwsMaxLength,
+): Record<string, unknown> {
   if (typeof token !== 'string') fail('JWS_MALFORMED', 'token must be a string');
   if (token.length > maxLength) fail('JWS_TOO_LARGE', `token exceeds ${maxLength} characters`);
   const end = token.indexOf('.');

@@ -1,6 +1,12 @@
 import type { Clock } from './clock.js';
 import { fail } from './errors.js';
-import { type VerifiedJws, type VerifyJwsAsyncOptions, type VerifyJwsOptions, verifyJws, verifyJwsAsync } from './jws.js';
+import {
+  type VerifiedJws,
+  type VerifyJwsAsyncOptions,
+  type VerifyJwsOptions,
+  verifyJws,
+  verifyJwsAsync,
+} from './jws.js';
 
 export interface JwtTimeOptions {
   clock: Clock;
@@ -59,7 +65,10 @@ export type VerifyJwtAsyncOptions = VerifyJwsAsyncOptions & JwtTimeOptions;
  * const { payload } = verifyJwt(token, { algorithms: ['ES256'], typ: 'JWT', key, clock, requireExp: true });
  * ```
  */
-export function verifyJwt<P = Record<string, unknown>>(token: unknown, options: VerifyJwtOptions): VerifiedJws<P> {
+export function verifyJwt<P = Record<string, unknown>>(
+  token: unknown,
+  options: VerifyJwtOptions,
+): VerifiedJws<P> {
   const result = verifyJws<Record<string, unknown>>(token, { ...options, payload: 'json' });
   checkJwtTimes(result.payload, options);
   return result as VerifiedJws<P>;

@@ -14,7 +14,10 @@ export interface VerifyFailure {
   readonly checks: readonly VerifyCheck[];
 }
 
-export type VerifySuccess<T extends object> = { readonly verified: true; readonly checks: readonly VerifyCheck[] } & T;
+export type VerifySuccess<T extends object> = {
+  readonly verified: true;
+  readonly checks: readonly VerifyCheck[];
+} & T;
 
 /** What high-level verify functions return; low-level primitives throw `HavenError` instead. */
 export type VerifyResult<T extends object> = VerifySuccess<T> | VerifyFailure;
@@ -77,7 +80,11 @@ export function toVerifyFailure(error: unknown, checks: readonly VerifyCheck[]):
   if (error instanceof HavenError) {
     return { verified: false, error: { code: error.code, message: error.message }, checks };
   }
-  return { verified: false, error: { code: 'INTERNAL_ERROR', message: 'verification failed unexpectedly' }, checks };
+  return {
+    verified: false,
+    error: { code: 'INTERNAL_ERROR', message: 'verification failed unexpectedly' },
+    checks,
+  };
 }
 
 /** Runs a verification body and returns a report instead of throwing. */

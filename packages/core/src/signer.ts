@@ -59,11 +59,15 @@ export interface CreateSignerOptions {
  * const jws = signJwsSync({ iss: 'x' }, { signer, typ: 'JWT' });
  * ```
  */
-export function createSigner(privateKey: PrivateJwk | KeyObject, options: CreateSignerOptions = {}): SyncSigner {
+export function createSigner(
+  privateKey: PrivateJwk | KeyObject,
+  options: CreateSignerOptions = {},
+): SyncSigner {
   const key = privateKey instanceof KeyObject ? privateKey : importPrivateJwk(privateKey);
   if (key.type !== 'private') fail('JWK_PRIVATE_KEY_REQUIRED', 'a signer needs a private key');
   const alg = algorithmForKey(key);
-  if (options.alg !== undefined && options.alg !== alg) fail('JWS_ALG_KEY_MISMATCH', 'algorithm does not match the key type');
+  if (options.alg !== undefined && options.alg !== alg)
+    fail('JWS_ALG_KEY_MISMATCH', 'algorithm does not match the key type');
   const hash = HASH_FOR_ALG[alg];
   const signOptions = { key, dsaEncoding: 'ieee-p1363' as const };
   const signer: SyncSigner = {
