@@ -127,6 +127,11 @@ export function toPublicJwk(jwk: PublicJwk): PublicJwk {
 
 // KeyObjects are costly to build (curve checks, OpenSSL objects); build each public key once.
 const publicKeyCache = new BoundedCache<string, KeyObject>({ maxEntries: 4096 });
+// The KeyObject last built for a given JWK object, with the members it was built from.
+const importedByObject = new WeakMap<
+  object,
+  { key: KeyObject; crv: string; x: string; y: string | undefined }
+>();
 // Algorithm per KeyObject, so the hot path does not read asymmetricKeyDetails each time.
 const algorithmOfKey = new WeakMap<KeyObject, JwsAlgorithm>();
 
@@ -140,10 +145,20 @@ const algorithmOfKey = new WeakMap<KeyObject, JwsAlgorithm>();
  * ```
  */
 export function importPublicJwk(jwk: unknown): KeyObject {
+  // Fast path: the same JWK object as before (e.g. a configured trusted key). JWK objects are not
+  // frozen, so the entry remembers which members it was built from and is ignored if they changed.
+  const seen = typeof jwk === 'object' && jwk !== null ? importedByObject.get(jwk) : undefined;
+  if (seen !== undefined) {
+    const j = jwk as PublicJwk;
+    if (seen.x === j.x && seen.y === j.y && seen.crv === j.crv && j.d === undefined) return seen.key;
+  }
   assertPublicJwk(jwk);
   const cacheKey = `${jwk.crv}.${jwk.x}.${jwk.y ?? ''}`;
   const cached = publicKeyCache.get(cacheKey);
-  if (cached) return cached;
+  if (cached) {
+    importedByObject.set(jwk, { key: cached, crv: jwk.crv, x: jwk.x, y: jwk.y });
+    return cached;
+  }
   let key: KeyObject;
   try {
     const material =
@@ -156,6 +171,7 @@ export function importPublicJwk(jwk: unknown): KeyObject {
   }
   algorithmOfKey.set(key, CURVES[jwk.crv].alg);
   publicKeyCache.set(cacheKey, key);
+  importedByObject.set(jwk, { key, crv: jwk.crv, x: jwk.x, y: jwk.y });
   return key;
 }
 

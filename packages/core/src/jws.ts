@@ -1,5 +1,5 @@
 import { KeyObject, verify } from 'node:crypto';
-import { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
+import { decodeBase64Url, encodeBase64Url } from './base64url.js';
 import { fail } from './errors.js';
 import { parseStrictJsonObject, type StrictJsonOptions } from './json.js';
 import {
@@ -46,14 +46,33 @@ export interface SignJwsOptions<S extends Signer = Signer> {
   header?: Record<string, unknown>;
 }
 
-function encodeSigningInput(payload: Record<string, unknown> | Uint8Array, options: SignJwsOptions): string {
+// Encoded protected headers of the common case (no extra members), per signer and typ: most tokens a
+// signer makes share one header, so it is serialized once. Bounded: at most 8 typ values per signer.
+const headerCache = new WeakMap<Signer, Map<string | undefined, string>>();
+
+function encodeHeader(options: SignJwsOptions): string {
+  const { signer, typ } = options;
+  const cacheable = options.header === undefined;
+  const perSigner = cacheable ? headerCache.get(signer) : undefined;
+  const hit = perSigner?.get(typ);
+  if (hit !== undefined) return hit;
   const header: Record<string, unknown> = { ...options.header };
-  if (options.typ !== undefined) header.typ = options.typ;
-  if (header.kid === undefined && options.signer.kid !== undefined) header.kid = options.signer.kid;
-  header.alg = options.signer.alg;
+  if (typ !== undefined) header.typ = typ;
+  if (header.kid === undefined && signer.kid !== undefined) header.kid = signer.kid;
+  header.alg = signer.alg;
+  const encoded = encodeBase64Url(JSON.stringify(header));
+  if (cacheable) {
+    const map = perSigner ?? new Map<string | undefined, string>();
+    if (map.size < 8) map.set(typ, encoded);
+    if (!perSigner) headerCache.set(signer, map);
+  }
+  return encoded;
+}
+
+function encodeSigningInput(payload: Record<string, unknown> | Uint8Array, options: SignJwsOptions): string {
   const payloadPart =
     payload instanceof Uint8Array ? encodeBase64Url(payload) : encodeBase64Url(JSON.stringify(payload));
-  return `${encodeBase64Url(JSON.stringify(header))}.${payloadPart}`;
+  return `${encodeHeader(options)}.${payloadPart}`;
 }
 
 function finish(signingInput: string, alg: JwsAlgorithm, signature: Uint8Array): string {
@@ -124,7 +143,8 @@ export interface ParsedJws {
   readonly header: JwsHeader;
   readonly signingInput: string;
   readonly signature: Uint8Array;
-  readonly payloadPart: string;
+  /** The payload bytes, decoded from strict base64url but not yet trusted. */
+  readonly payloadBytes: Uint8Array;
 }
 
 /** What `verifyJws` returns: only data decoded from the verified token. */
@@ -172,7 +192,6 @@ export function parseJws(token: unknown, policy: JwsPolicy): ParsedJws {
   const payloadPart = token.slice(first + 1, second);
   const signaturePart = token.slice(second + 1);
   if (payloadPart.length === 0) fail('JWS_MALFORMED', 'detached or empty payloads are not accepted');
-  if (signaturePart.length === 0) fail('JWS_SIGNATURE_INVALID', 'token has no signature');
 
   const header = parseStrictJsonObject(decodeBase64Url(headerPart, 'JWS header'), {
     ...policy.json,
@@ -206,20 +225,24 @@ export function parseJws(token: unknown, policy: JwsPolicy): ParsedJws {
   }
   const order = CURVE_ORDER[typedAlg];
   if (order) checkEcdsaScalars(signature, order);
-  // Payload bytes are decoded after the signature check; validate the encoding now so a bad payload is
-  // rejected the same way whether or not a key is found.
-  if (!isBase64Url(payloadPart)) fail('BASE64URL_INVALID', 'JWS payload is not canonical unpadded base64url');
-  return { header: header as JwsHeader, signingInput: token.slice(0, second), signature, payloadPart };
+  // Decoded now so a bad payload encoding is rejected the same way whether or not a key is found; it is
+  // parsed only after the signature verifies.
+  const payloadBytes = decodeBase64Url(payloadPart, 'JWS payload');
+  return { header: header as JwsHeader, signingInput: token.slice(0, second), signature, payloadBytes };
 }
 
 function checkEcdsaScalars(signature: Uint8Array, order: Buffer): void {
   const half = signature.byteLength / 2;
-  const r = Buffer.from(signature.buffer, signature.byteOffset, half);
-  const s = Buffer.from(signature.buffer, signature.byteOffset + half, half);
-  for (const scalar of [r, s]) {
-    if (scalar.every((b) => b === 0) || Buffer.compare(scalar, order) >= 0) {
-      fail('JWS_SIGNATURE_INVALID', 'ECDSA signature scalar out of range');
+  for (const start of [0, half]) {
+    let zero = true;
+    // Big-endian comparison with n: `cmp` ends as -1, 0 or 1 for scalar <, =, > n.
+    let cmp = 0;
+    for (let i = 0; i < half; i++) {
+      const b = signature[start + i] as number;
+      if (b !== 0) zero = false;
+      if (cmp === 0 && b !== order[i]) cmp = b < (order[i] as number) ? -1 : 1;
     }
+    if (zero || cmp >= 0) fail('JWS_SIGNATURE_INVALID', 'ECDSA signature scalar out of range');
   }
 }
 
@@ -251,7 +274,7 @@ export function verifyParsedJws<P = Record<string, unknown>>(
     parsed.signature,
   );
   if (!ok) fail('JWS_SIGNATURE_INVALID', 'signature does not verify');
-  const bytes = decodeBase64Url(parsed.payloadPart, 'JWS payload');
+  const bytes = parsed.payloadBytes;
   const payload =
     options.payload === 'bytes'
       ? bytes

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { fail, HavenError } from '../errors.js';
@@ -93,7 +93,8 @@ function parseTarget(raw: string, allowLoopback: boolean): URL {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowLoopback)) {
     fail('FETCH_SCHEME_NOT_ALLOWED', 'only https URLs may be fetched');
   }
-  if (url.username !== '' || url.password !== '') fail('FETCH_URL_INVALID', 'URLs with credentials are not fetched');
+  if (url.username !== '' || url.password !== '')
+    fail('FETCH_URL_INVALID', 'URLs with credentials are not fetched');
   // The WHATWG parser already turned decimal, octal and hex IPv4 forms (2130706433, 0x7f.1) into
   // dotted quads, so a literal address is checked here exactly as it will be connected to.
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -123,7 +124,8 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     maxRedirects: options.maxRedirects ?? 0,
     allowLoopback: options.allowHttpLoopback ?? false,
     resolve: options.resolve ?? systemResolve,
-    ca: options.ca === undefined ? undefined : typeof options.ca === 'string' ? [options.ca] : [...options.ca],
+    ca:
+      options.ca === undefined ? undefined : typeof options.ca === 'string' ? [options.ca] : [...options.ca],
     userAgent: options.userAgent ?? 'haven',
   };
   for (const [name, value] of Object.entries(settings)) {
@@ -133,7 +135,7 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
   }
 
   return async function guardedFetch(input: GuardedRequest | string): Promise<GuardedResponse> {
-    const req: GuardedRequest = typeof input === 'string' ? { url: input } : input;
+    let req: GuardedRequest = typeof input === 'string' ? { url: input } : input;
     let url = parseTarget(req.url, settings.allowLoopback);
     for (let hop = 0; ; hop++) {
       const response = await fetchOnce(url, req, settings);
@@ -156,8 +158,29 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
       if (url.protocol === 'http:' && response.url.startsWith('https:')) {
         fail('FETCH_REDIRECT_REFUSED', 'redirect from https to http');
       }
+      req = redirectedRequest(req, response.status, new URL(response.url), url);
     }
   };
+}
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/**
+ * The request to send to the next hop. A 303, or a 301/302 after a POST, turns into a body-less GET
+ * (RFC 9110 §15.4.2-4, as browsers do), and credentials the caller meant for one origin are not handed
+ * to another one the server chose.
+ */
+function redirectedRequest(req: GuardedRequest, status: number, from: URL, to: URL): GuardedRequest {
+  const toGet = status === 303 || ((status === 301 || status === 302) && req.method === 'POST');
+  const sameOrigin = from.origin === to.origin;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (!sameOrigin && CREDENTIAL_HEADERS.has(lower)) continue;
+    if (toGet && (lower === 'content-type' || lower === 'content-length')) continue;
+    headers[name] = value;
+  }
+  return toGet ? { url: to.href, method: 'GET', headers } : { ...req, url: to.href, headers };
 }
 
 interface Settings {
@@ -176,26 +199,38 @@ function fetchOnce(url: URL, req: GuardedRequest, settings: Settings): Promise<G
   // Called by net.connect for host names (not for IP literals, which parseTarget checked). All
   // addresses must pass, so a name resolving to one public and one private address is refused.
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    settings.resolve(hostname).then(
-      (addresses) => {
-        try {
-          if (addresses.length === 0) fail('FETCH_NETWORK', 'host name did not resolve');
-          for (const a of addresses) checkAddress(a.address, scheme, settings.allowLoopback);
-        } catch (error) {
-          callback(error as NodeJS.ErrnoException, '', 4);
-          return;
-        }
-        const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? addresses.filter((a) => a.family === lookupOptions.family) : addresses;
-        if (lookupOptions.all) {
-          (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [...wanted]);
-        } else {
+    const unresolved = () =>
+      new HavenError('FETCH_NETWORK', 'host name did not resolve') as unknown as NodeJS.ErrnoException;
+    // Promise.resolve().then: a resolver that throws synchronously must not escape from inside net.connect.
+    Promise.resolve()
+      .then(() => settings.resolve(hostname))
+      .then(
+        (answer) => {
+          let addresses: ResolvedAddress[];
+          try {
+            if (answer.length === 0) fail('FETCH_NETWORK', 'host name did not resolve');
+            for (const a of answer) checkAddress(a.address, scheme, settings.allowLoopback);
+            // The family comes from the checked text itself: net drops entries whose family is mislabelled.
+            addresses = answer.map((a) => ({ address: a.address, family: isIP(a.address) === 6 ? 6 : 4 }));
+          } catch (error) {
+            callback(error as NodeJS.ErrnoException, '', 4);
+            return;
+          }
+          const wanted =
+            lookupOptions.family === 4 || lookupOptions.family === 6
+              ? addresses.filter((a) => a.family === lookupOptions.family)
+              : addresses;
           const first = wanted[0];
-          if (!first) callback(new HavenError('FETCH_NETWORK', 'host name did not resolve') as unknown as NodeJS.ErrnoException, '', 4);
+          // With `all: true` net reads `addresses[0]` unguarded, so an empty list would throw inside it.
+          if (!first) callback(unresolved(), '', 4);
+          else if (lookupOptions.all)
+            (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, wanted);
           else callback(null, first.address, first.family);
-        }
-      },
-      () => callback(new HavenError('FETCH_NETWORK', 'host name did not resolve') as unknown as NodeJS.ErrnoException, '', 4),
-    );
+        },
+        () => callback(unresolved(), '', 4),
+      )
+      // A throwing callback would otherwise become an unhandled rejection; the request errors on its own.
+      .catch(() => undefined);
   };
 
   return new Promise<GuardedResponse>((resolvePromise, rejectPromise) => {
@@ -214,6 +249,8 @@ function fetchOnce(url: URL, req: GuardedRequest, settings: Settings): Promise<G
       }
     };
     const phase = (ms: number, what: string) => {
+      // A late socket or response event must not re-arm a timer for a request that is already over.
+      if (settled) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => finish(new HavenError('FETCH_TIMEOUT', `${what} timed out`)), ms);
     };
@@ -232,7 +269,13 @@ function fetchOnce(url: URL, req: GuardedRequest, settings: Settings): Promise<G
       agent: false as const,
       ...(settings.ca === undefined ? {} : { ca: settings.ca }),
     };
-    request = scheme === 'https:' ? httpsRequest(url, requestOptions) : httpRequest(url, requestOptions);
+    try {
+      request = scheme === 'https:' ? httpsRequest(url, requestOptions) : httpRequest(url, requestOptions);
+    } catch (error) {
+      // e.g. a caller header value with a newline: Node throws synchronously, with the value in the message.
+      rejectPromise(toFetchError(error));
+      return;
+    }
     phase(settings.connectTimeoutMs, 'connecting');
     request.on('socket', (socket: Socket) => {
       const connected = () => {
@@ -274,7 +317,9 @@ function fetchOnce(url: URL, req: GuardedRequest, settings: Settings): Promise<G
         chunks.push(chunk);
       });
       res.on('error', (error) => finish(error));
-      res.on('aborted', () => finish(new HavenError('FETCH_NETWORK', 'connection closed before the body was complete')));
+      res.on('aborted', () =>
+        finish(new HavenError('FETCH_NETWORK', 'connection closed before the body was complete')),
+      );
       res.on('end', () => {
         if (!res.complete) {
           finish(new HavenError('FETCH_NETWORK', 'connection closed before the body was complete'));
@@ -284,20 +329,34 @@ function fetchOnce(url: URL, req: GuardedRequest, settings: Settings): Promise<G
         finish(null, makeResponse(res.statusCode ?? 0, url.href, responseHeaders, body));
       });
     });
-    if (req.body !== undefined) request.write(req.body);
-    request.end();
+    // end(body) rather than write + end: Node then sends Content-Length instead of a chunked body.
+    if (req.body !== undefined) request.end(req.body);
+    else request.end();
   });
 }
 
-function makeResponse(status: number, url: string, headers: Record<string, string>, body: Buffer): GuardedResponse {
+function makeResponse(
+  status: number,
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): GuardedResponse {
   const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   return {
     status,
     url,
     headers,
     body: bytes,
-    json: (options?: StrictJsonOptions) => parseStrictJson(bytes, { maxBytes: bytes.byteLength, what: 'response body', ...options }),
-    text: () => new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+    json: (options?: StrictJsonOptions) =>
+      parseStrictJson(bytes, { maxBytes: bytes.byteLength, what: 'response body', ...options }),
+    text: () => {
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        // TextDecoder throws a TypeError; callers switch on HavenError codes.
+        fail('FETCH_CONTENT_TYPE', 'response body is not valid UTF-8');
+      }
+    },
   };
 }
 

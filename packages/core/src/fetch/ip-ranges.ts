@@ -31,7 +31,9 @@ function ipv4ToInt(address: string): number {
 
 const IPV4_BLOCKED_INT = IPV4_BLOCKED.map(([base, bits]) => {
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return { base: ipv4ToInt(base) & mask, mask };
+  // `&` yields a signed int32; without `>>> 0` every base at or above 128.0.0.0 (169.254/16, 172.16/12,
+  // 192.168/16, multicast…) is negative and never equals the unsigned value it is compared with.
+  return { base: (ipv4ToInt(base) & mask) >>> 0, mask };
 });
 
 function classifyIpv4(value: number): AddressClass {
@@ -60,7 +62,8 @@ function parseIpv6(address: string): Uint8Array | null {
   if (halves.length > 2) return null;
   const head = halves[0] ? halves[0].split(':') : [];
   const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const groups = halves.length === 2 ? [...head, ...new Array(8 - head.length - tail.length).fill('0'), ...tail] : head;
+  const groups =
+    halves.length === 2 ? [...head, ...new Array(8 - head.length - tail.length).fill('0'), ...tail] : head;
   if (groups.length !== 8) return null;
   for (const [i, group] of groups.entries()) {
     if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return null;
@@ -76,7 +79,13 @@ function classifyIpv6(bytes: Uint8Array): AddressClass {
   const isZero = (from: number, to: number) => bytes.subarray(from, to).every((b) => b === 0);
   // ::ffff:a.b.c.d (IPv4-mapped, RFC 4291 §2.5.5.2): judge the IPv4 address it carries.
   if (isZero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) {
-    return classifyIpv4((((bytes[12] as number) << 24) | ((bytes[13] as number) << 16) | ((bytes[14] as number) << 8) | (bytes[15] as number)) >>> 0);
+    return classifyIpv4(
+      (((bytes[12] as number) << 24) |
+        ((bytes[13] as number) << 16) |
+        ((bytes[14] as number) << 8) |
+        (bytes[15] as number)) >>>
+        0,
+    );
   }
   if (isZero(0, 15) && bytes[15] === 1) return 'loopback';
   const b0 = bytes[0] as number;
