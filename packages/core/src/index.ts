@@ -1,6 +1,7 @@
 export { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
 export { BoundedCache } from './cache.js';
 export { type Clock, type ClockOptions, createClock, fixedClock, systemClock } from './clock.js';
+export { compressEcPoint, decompressEcPoint, type EcCurve } from './ec-point.js';
 export {
   CORE_ERROR_CODES,
   type CoreErrorCode,
@@ -66,6 +67,7 @@ export {
   verifyJwtAsync,
 } from './jwt.js';
 export { LIMITS } from './limits.js';
+export { randomBase64Url, randomBytes } from './random.js';
 export {
   CheckLog,
   toVerifyFailure,

@@ -5,6 +5,7 @@ import {
   errorCode,
   P256_B,
   P384,
+  RFC7515_P256,
   RFC8037_A3_THUMBPRINT,
   RFC8037_ED25519,
 } from '../test/fixtures/keys.js';
@@ -78,6 +79,18 @@ describe('JWK', () => {
     const b = importPublicJwk({ ...toPublicJwk(P256_B), kid: 'another name, same key' });
     expect(a).toBe(b);
     expect(importPublicJwk(toPublicJwk(P384))).not.toBe(a);
+  });
+
+  test('the per-object fast path notices a JWK object changed after import', () => {
+    const jwk = { ...toPublicJwk(P256_B) };
+    const first = importPublicJwk(jwk);
+    jwk.x = RFC7515_P256.x;
+    jwk.y = RFC7515_P256.y;
+    const second = importPublicJwk(jwk);
+    expect(second).not.toBe(first);
+    expect(second).toBe(importPublicJwk(toPublicJwk(RFC7515_P256)));
+    Object.assign(jwk, { d: RFC7515_P256.d });
+    expect(errorCode(() => importPublicJwk(jwk))).toBe('JWK_PRIVATE_KEY_NOT_ALLOWED');
   });
 
   test.each([

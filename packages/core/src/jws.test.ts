@@ -369,6 +369,33 @@ describe('signing', () => {
     expect(parseJws(token, { algorithms: ['ES256'], typ: null }).header.alg).toBe('ES256');
   });
 
+  test('headers are encoded per typ and per signer (the header cache never mixes them up)', () => {
+    const a = createSigner(P256_B, { kid: 'a' });
+    const b = createSigner(P256_B, { kid: 'b' });
+    const header = (t: string) => parseJws(t, { algorithms: ['ES256'], typ: ['x+jwt', 'y+jwt'] }).header;
+    expect(header(signJwsSync({}, { signer: a, typ: 'x+jwt' }))).toEqual({
+      typ: 'x+jwt',
+      kid: 'a',
+      alg: 'ES256',
+    });
+    expect(header(signJwsSync({}, { signer: a, typ: 'y+jwt' }))).toEqual({
+      typ: 'y+jwt',
+      kid: 'a',
+      alg: 'ES256',
+    });
+    expect(header(signJwsSync({}, { signer: b, typ: 'x+jwt' }))).toEqual({
+      typ: 'x+jwt',
+      kid: 'b',
+      alg: 'ES256',
+    });
+    expect(header(signJwsSync({}, { signer: a, typ: 'x+jwt', header: { kid: 'c' } }))).toEqual({
+      typ: 'x+jwt',
+      kid: 'c',
+      alg: 'ES256',
+    });
+    expect(header(signJwsSync({}, { signer: a, typ: 'x+jwt' })).kid).toBe('a');
+  });
+
   test('a signer returning a DER or truncated signature is refused (JWS_SIGNER_OUTPUT_INVALID)', async () => {
     const key = importPrivateJwk(P256_B);
     const derSigner: Signer = { alg: 'ES256', sign: (d) => sign('sha256', d, { key, dsaEncoding: 'der' }) };
