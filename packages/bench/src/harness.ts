@@ -1,0 +1,54 @@
+/**
+ * A small in-process benchmark harness. Cases are measured in interleaved rounds (A, B, C, A, B, C, …)
+ * so that a slow moment of the machine hits every case alike, and the median round is reported.
+ */
+export interface BenchCase {
+  name: string;
+  /** One operation; may be async (then each call is awaited, as a caller would). */
+  run: () => unknown;
+}
+
+export interface BenchResult {
+  name: string;
+  opsPerSecond: number;
+}
+
+const ROUND_MS = 150;
+
+async function timeBatch(c: BenchCase, iterations: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) {
+    const r = c.run();
+    if (r instanceof Promise) await r;
+  }
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function calibrate(c: BenchCase): Promise<number> {
+  let iterations = 16;
+  for (;;) {
+    const ms = await timeBatch(c, iterations);
+    if (ms >= ROUND_MS / 4) return Math.max(1, Math.round((iterations * ROUND_MS) / ms));
+    iterations *= 4;
+  }
+}
+
+export async function measure(cases: readonly BenchCase[], rounds = 7): Promise<BenchResult[]> {
+  const iterations = new Map<BenchCase, number>();
+  for (const c of cases) {
+    await timeBatch(c, 64); // warm-up: JIT and key caches
+    iterations.set(c, await calibrate(c));
+  }
+  const samples = new Map<BenchCase, number[]>(cases.map((c) => [c, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) {
+      const n = iterations.get(c) as number;
+      const ms = await timeBatch(c, n);
+      samples.get(c)?.push((n * 1000) / ms);
+    }
+  }
+  return cases.map((c) => {
+    const sorted = [...(samples.get(c) ?? [])].sort((a, b) => a - b);
+    return { name: c.name, opsPerSecond: sorted[Math.floor(sorted.length / 2)] as number };
+  });
+}

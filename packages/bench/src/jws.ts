@@ -1,0 +1,116 @@
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import {
+  createSigner,
+  encodeBase64Url,
+  generateKeyPair,
+  type JwsAlgorithm,
+  signJwsSync,
+  toPublicJwk,
+  verifyJws,
+} from '@haven/core';
+import { CompactSign, compactVerify, importJWK } from 'jose';
+import { type BenchCase, measure } from './harness.js';
+
+export interface Comparison {
+  case: string;
+  opsPerSecond: number;
+  baseline: string;
+  baselineOpsPerSecond: number;
+  ratio: number;
+}
+
+const PAYLOAD = {
+  iss: 'did:web:registry.example.gov',
+  vct: 'https://haven.example/vct/identity-restoration',
+  iat: 1_767_225_600,
+  exp: 1_798_761_600,
+  cnf: {
+    jwk: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'BXoHvjNpJVZS597ZiU9JWxGMU5UEdPlo8TbFOemFaDY',
+      y: 'w1MZmqRYZQc4yvDflHAPpzc1fMMMapZbwbAhjS567kI',
+    },
+  },
+  _sd: Array.from({ length: 12 }, (_, i) => encodeBase64Url(new Uint8Array(32).fill(i))),
+  _sd_alg: 'sha-256',
+};
+
+async function casesFor(alg: JwsAlgorithm) {
+  const { privateJwk, publicJwk } = generateKeyPair(alg);
+  const hash = alg === 'EdDSA' ? null : alg === 'ES256' ? 'sha256' : 'sha384';
+  const rawPrivate = createPrivateKey({ key: privateJwk, format: 'jwk' });
+  const rawPublic = createPublicKey({ key: toPublicJwk(publicJwk), format: 'jwk' });
+  const signer = createSigner(privateJwk);
+  const token = signJwsSync(PAYLOAD, { signer, typ: 'dc+sd-jwt' });
+  const signingInput = Buffer.from(token.slice(0, token.lastIndexOf('.')));
+  const signature = Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url');
+  const joseAlg = alg === 'EdDSA' ? 'EdDSA' : alg;
+  const josePrivate = await importJWK(privateJwk, joseAlg);
+  const josePublic = await importJWK(toPublicJwk(publicJwk), joseAlg);
+  const payloadBytes = new TextEncoder().encode(JSON.stringify(PAYLOAD));
+  const policy = { algorithms: [alg], typ: 'dc+sd-jwt', key: publicJwk } as const;
+
+  const sets: { raw: BenchCase; haven: BenchCase; jose: BenchCase }[] = [
+    {
+      raw: {
+        name: `raw node:crypto ${alg} sign`,
+        run: () => sign(hash, signingInput, { key: rawPrivate, dsaEncoding: 'ieee-p1363' }),
+      },
+      haven: {
+        name: `@haven/core signJwsSync ${alg}`,
+        run: () => signJwsSync(PAYLOAD, { signer, typ: 'dc+sd-jwt' }),
+      },
+      jose: {
+        name: `jose CompactSign ${alg}`,
+        run: () =>
+          new CompactSign(payloadBytes)
+            .setProtectedHeader({ alg: joseAlg, typ: 'dc+sd-jwt' })
+            .sign(josePrivate),
+      },
+    },
+    {
+      raw: {
+        name: `raw node:crypto ${alg} verify`,
+        run: () => verify(hash, signingInput, { key: rawPublic, dsaEncoding: 'ieee-p1363' }, signature),
+      },
+      haven: {
+        name: `@haven/core verifyJws ${alg}`,
+        run: () => verifyJws(token, { ...policy, algorithms: [alg] }),
+      },
+      jose: {
+        name: `jose compactVerify ${alg}`,
+        run: () => compactVerify(token, josePublic, { algorithms: [joseAlg] }),
+      },
+    },
+  ];
+  return sets;
+}
+
+/** Core JWS against raw node:crypto (the ceiling) and jose (the common peer), ES256 and EdDSA. */
+export async function benchJws(): Promise<Comparison[]> {
+  const comparisons: Comparison[] = [];
+  for (const alg of ['ES256', 'EdDSA'] as const) {
+    for (const set of await casesFor(alg)) {
+      const [raw, haven, jose] = await measure([set.raw, set.haven, set.jose]);
+      if (!raw || !haven || !jose) throw new Error('benchmark produced no result');
+      comparisons.push(
+        {
+          case: haven.name,
+          opsPerSecond: haven.opsPerSecond,
+          baseline: raw.name,
+          baselineOpsPerSecond: raw.opsPerSecond,
+          ratio: haven.opsPerSecond / raw.opsPerSecond,
+        },
+        {
+          case: haven.name,
+          opsPerSecond: haven.opsPerSecond,
+          baseline: jose.name,
+          baselineOpsPerSecond: jose.opsPerSecond,
+          ratio: haven.opsPerSecond / jose.opsPerSecond,
+        },
+      );
+    }
+  }
+  return comparisons;
+}
