@@ -393,7 +393,11 @@ describe('signing', () => {
       kid: 'c',
       alg: 'ES256',
     });
-    expect(header(signJwsSync({}, { signer: a, typ: 'x+jwt' }))).toEqual({ typ: 'x+jwt', kid: 'a', alg: 'ES256' });
+    expect(header(signJwsSync({}, { signer: a, typ: 'x+jwt' }))).toEqual({
+      typ: 'x+jwt',
+      kid: 'a',
+      alg: 'ES256',
+    });
   });
 
   test('a signer returning a DER or truncated signature is refused (JWS_SIGNER_OUTPUT_INVALID)', async () => {
