@@ -1,15 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { errorCode as code } from '../test/fixtures/keys.js';
 import { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
-import { isHavenError } from './errors.js';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isHavenError(e) ? e.code : 'NOT_HAVEN_ERROR';
-  }
-  return undefined;
-}
 
 describe('base64url (RFC 4648 §5, RFC 7515 §2: unpadded, canonical)', () => {
   test('round-trips every length from 0 to 64 bytes', () => {

@@ -1,15 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { errorCode as code } from '../test/fixtures/keys.js';
 import { isHavenError } from './errors.js';
 import { parseStrictJson, parseStrictJsonObject } from './json.js';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isHavenError(e) ? e.code : 'NOT_HAVEN_ERROR';
-  }
-  return undefined;
-}
 
 describe('strict JSON for tokens', () => {
   test('parses ordinary JSON, nested containers and escaped strings', () => {
