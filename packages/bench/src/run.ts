@@ -37,7 +37,7 @@ const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 mkdirSync(outDir, { recursive: true });
 const record = { date: started.toISOString(), node: process.version, cpus: cpus().length, results };
 writeFileSync(join(outDir, 'latest-jws.json'), `${JSON.stringify(record, null, 2)}\n`);
-if (process.argv.includes('--record')) {
+if (process.argv.includes('--record') || process.env.HAVEN_BENCH_RECORD === '1') {
   writeFileSync(
     join(outDir, `jws-${started.toISOString().slice(0, 10)}.json`),
     `${JSON.stringify(record, null, 2)}\n`,
