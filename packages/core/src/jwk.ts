@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
 import { BoundedCache } from './cache.js';
+import { ed25519KeyProblem } from './ed25519-point.js';
 import { fail, HavenError } from './errors.js';
 import { isJsonObject } from './json.js';
 
@@ -158,6 +159,11 @@ export function importPublicJwk(jwk: unknown): KeyObject {
   if (cached) {
     importedByObject.set(jwk, { key: cached, crv: jwk.crv, x: jwk.x, y: jwk.y });
     return cached;
+  }
+  if (jwk.crv === 'Ed25519') {
+    // OpenSSL does not validate Ed25519 points; a small-order key would let anyone forge signatures.
+    const problem = ed25519KeyProblem(decodeBase64Url(jwk.x));
+    if (problem) fail('JWK_INVALID', `Ed25519 public key is not usable (${problem})`);
   }
   let key: KeyObject;
   try {
