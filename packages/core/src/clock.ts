@@ -56,3 +56,20 @@ export function createClock(now: () => number, options: ClockOptions = {}): Cloc
   const skewSeconds = checkSkew(options.skewSeconds);
   return { now, skewSeconds };
 }
+
+/**
+ * Reads a clock for one check and validates what it says: `now` finite and non-negative, skew within
+ * 0–600 s. Every time check goes through here, so a hand-written `{ now }` without `skewSeconds`, or a
+ * source returning NaN, fails with `CLOCK_INVALID` instead of letting every comparison pass.
+ */
+export function readClock(clock: Clock): { now: number; skew: number } {
+  const now = typeof clock?.now === 'function' ? clock.now() : Number.NaN;
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
+    fail('CLOCK_INVALID', 'clock time must be a non-negative number of seconds');
+  }
+  const skew = clock.skewSeconds;
+  if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0 || skew > LIMITS.clockSkewMaxSeconds) {
+    fail('CLOCK_INVALID', `clock skew must be between 0 and ${LIMITS.clockSkewMaxSeconds} seconds`);
+  }
+  return { now, skew };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { errorCode, P256_B } from '../test/fixtures/keys.js';
-import { createClock, fixedClock, systemClock } from './clock.js';
+import { type Clock, createClock, fixedClock, systemClock } from './clock.js';
 import { toPublicJwk } from './jwk.js';
 import { signJwsSync } from './jws.js';
 import { checkJwtTimes, verifyJwt } from './jwt.js';
@@ -65,6 +65,23 @@ describe('JWT time claims against one injected clock (RFC 7519 §4.1.4–§4.1.6
     expect(
       errorCode(() => verifyJwt(token, { ...opts, algorithms: ['ES256'], clock: fixedClock(NOW + 100) })),
     ).toBe('JWT_EXPIRED');
+  });
+
+  test('a broken clock fails closed: NaN time, missing skew, NaN maxAge → CLOCK_INVALID, never "valid"', () => {
+    const expired = { exp: NOW - 3600 };
+    expect(errorCode(() => checkJwtTimes(expired, { clock: createClock(() => Number.NaN) }))).toBe(
+      'CLOCK_INVALID',
+    );
+    expect(errorCode(() => checkJwtTimes(expired, { clock: { now: () => NOW } as unknown as Clock }))).toBe(
+      'CLOCK_INVALID',
+    );
+    expect(errorCode(() => checkJwtTimes(expired, { clock: { now: () => NOW, skewSeconds: 9999 } }))).toBe(
+      'CLOCK_INVALID',
+    );
+    expect(errorCode(() => checkJwtTimes({ iat: 1 }, { clock, maxAgeSeconds: Number.NaN }))).toBe(
+      'CLOCK_INVALID',
+    );
+    expect(errorCode(() => checkJwtTimes({ iat: 1 }, { clock, maxAgeSeconds: -5 }))).toBe('CLOCK_INVALID');
   });
 
   test('clock skew is validated: negative, NaN and over 10 minutes are refused', () => {

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import { type Clock, readClock } from './clock.js';
 import { fail } from './errors.js';
 import {
   type VerifiedJws,
@@ -41,15 +41,19 @@ function numericDate(payload: Record<string, unknown>, name: string, required: b
  * ```
  */
 export function checkJwtTimes(payload: Record<string, unknown>, options: JwtTimeOptions): void {
-  const now = options.clock.now();
-  const skew = options.clock.skewSeconds;
+  const { now, skew } = readClock(options.clock);
+  const maxAge = options.maxAgeSeconds;
+  if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge >= 0)) {
+    fail('CLOCK_INVALID', 'maxAgeSeconds must be a non-negative number');
+  }
   const exp = numericDate(payload, 'exp', options.requireExp ?? false);
   const nbf = numericDate(payload, 'nbf', false);
-  const iat = numericDate(payload, 'iat', options.requireIat ?? options.maxAgeSeconds !== undefined);
-  if (exp !== undefined && exp <= now - skew) fail('JWT_EXPIRED', 'token has expired');
-  if (nbf !== undefined && nbf > now + skew) fail('JWT_NOT_YET_VALID', 'token is not valid yet');
-  if (iat !== undefined && iat > now + skew) fail('JWT_IAT_IN_FUTURE', 'token was issued in the future');
-  if (iat !== undefined && options.maxAgeSeconds !== undefined && iat + options.maxAgeSeconds < now - skew) {
+  const iat = numericDate(payload, 'iat', options.requireIat ?? maxAge !== undefined);
+  // Written as "must hold" tests, so anything unexpected (NaN slipping through) fails closed.
+  if (exp !== undefined && !(exp > now - skew)) fail('JWT_EXPIRED', 'token has expired');
+  if (nbf !== undefined && !(nbf <= now + skew)) fail('JWT_NOT_YET_VALID', 'token is not valid yet');
+  if (iat !== undefined && !(iat <= now + skew)) fail('JWT_IAT_IN_FUTURE', 'token was issued in the future');
+  if (iat !== undefined && maxAge !== undefined && !(iat + maxAge >= now - skew)) {
     fail('JWT_TOO_OLD', 'token was issued too long ago');
   }
 }
