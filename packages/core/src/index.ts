@@ -23,6 +23,7 @@ export { isJsonObject, parseStrictJson, parseStrictJsonObject, type StrictJsonOp
 export {
   ALGORITHM_FOR_CURVE,
   algorithmForKey,
+  assertJwkUsableFor,
   assertPrivateJwk,
   assertPublicJwk,
   exportPrivateJwk,

@@ -285,3 +285,15 @@ export function publicKeyBytes(jwk: PublicJwk): Uint8Array {
   out.set(y, 1 + x.length);
   return out;
 }
+
+/**
+ * RFC 7517 §4.2–§4.3: a JWK marked for encryption (`use: "enc"`), or whose `key_ops` do not include the
+ * operation, must not be used for signatures. Checked wherever a JWK becomes a signing or verification key.
+ */
+export function assertJwkUsableFor(jwk: PublicJwk, operation: 'sign' | 'verify'): void {
+  if (jwk.use !== undefined && jwk.use !== 'sig')
+    fail('JWK_USE_NOT_ALLOWED', 'JWK is not meant for signatures ("use")');
+  if (jwk.key_ops !== undefined && !jwk.key_ops.includes(operation)) {
+    fail('JWK_USE_NOT_ALLOWED', `JWK "key_ops" does not allow "${operation}"`);
+  }
+}

@@ -107,10 +107,10 @@ describe('hostile input: signed tokens', () => {
       .digest();
     const token = `${input}.${encodeBase64Url(mac)}`;
     expect(errorCode(() => verifyJws(token, { ...ES256, key: pub(P256_B) }))).toBe('JWS_ALG_NOT_ALLOWED');
-    // Even a policy that lists it cannot make HMAC acceptable.
+    // Even a policy that lists it cannot make HMAC acceptable: such a policy is itself refused.
     expect(
       errorCode(() => verifyJws(token, { algorithms: ['HS256' as 'ES256'], typ: 'JWT', key: pub(P256_B) })),
-    ).toBe('JWS_ALG_NOT_ALLOWED');
+    ).toBe('JWS_POLICY_INVALID');
   });
 
   test('an alg that does not match the key type is rejected (EdDSA header, P-256 key)', () => {
@@ -209,37 +209,51 @@ describe('hostile input: signed tokens', () => {
     );
   });
 
-  describe('ECDSA signature encoding (RFC 7518 §3.4: 64-byte r||s only)', () => {
-    const valid = signJwsSync({ a: 1 }, { signer: createSigner(P256_B), typ: 'JWT' });
-    const [h, p] = valid.split('.') as [string, string];
-    const n = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
-    const withSig = (sig: Uint8Array) => `${h}.${p}.${encodeBase64Url(sig)}`;
-    const validSig = Buffer.from(valid.split('.')[2] as string, 'base64url');
+  describe.each([
+    ['ES256', P256_B, 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'],
+    [
+      'ES384',
+      P384,
+      'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
+    ],
+  ] as const)('%s signature encoding (RFC 7518 §3.4: fixed-length r||s only)', (alg, key, order) => {
+    const valid = signJwsSync({ a: 1 }, { signer: createSigner(key), typ: 'JWT' });
+    const [h, p, s64] = valid.split('.') as [string, string, string];
+    const n = Buffer.from(order, 'hex');
+    const half = n.length;
+    const sig = Buffer.from(s64, 'base64url');
+    const withSig = (bytes: Uint8Array) => `${h}.${p}.${encodeBase64Url(bytes)}`;
+    const policy = { algorithms: [alg], typ: 'JWT' } as JwsPolicy;
 
     test.each([
-      ['r = 0', Buffer.concat([Buffer.alloc(32), validSig.subarray(32)])],
-      ['s = 0', Buffer.concat([validSig.subarray(0, 32), Buffer.alloc(32)])],
-      ['r = n', Buffer.concat([n, validSig.subarray(32)])],
-      ['s = n', Buffer.concat([validSig.subarray(0, 32), n])],
-      ['s = 2^256 - 1', Buffer.concat([validSig.subarray(0, 32), Buffer.alloc(32, 0xff)])],
-      ['63 bytes', validSig.subarray(0, 63)],
-      ['65 bytes', Buffer.concat([validSig, Buffer.of(0)])],
-    ])('%s is rejected', (_label, sig) => {
-      expect(errorCode(() => verifyJws(withSig(sig), { ...ES256, key: pub(P256_B) }))).toBe(
+      ['r = 0', () => Buffer.concat([Buffer.alloc(half), sig.subarray(half)])],
+      ['s = 0', () => Buffer.concat([sig.subarray(0, half), Buffer.alloc(half)])],
+      ['r = n', () => Buffer.concat([n, sig.subarray(half)])],
+      ['s = n', () => Buffer.concat([sig.subarray(0, half), n])],
+      ['s = 2^k - 1', () => Buffer.concat([sig.subarray(0, half), Buffer.alloc(half, 0xff)])],
+      ['one byte short', () => sig.subarray(0, 2 * half - 1)],
+      ['one byte long', () => Buffer.concat([sig, Buffer.of(0)])],
+    ])('%s is rejected while parsing, before any key lookup', (_label, make) => {
+      const lookup = vi.fn(() => toPublicJwk(key));
+      expect(errorCode(() => parseJws(withSig(make()), policy))).toBe('JWS_SIGNATURE_INVALID');
+      expect(errorCode(() => verifyJws(withSig(make()), { ...policy, key: lookup }))).toBe(
         'JWS_SIGNATURE_INVALID',
       );
+      expect(lookup).not.toHaveBeenCalled();
     });
 
     test('a DER-encoded signature of the same (r, s) is rejected', () => {
-      const key = importPrivateJwk(P256_B);
-      const der = sign('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'der' });
-      expect(errorCode(() => verifyJws(withSig(der), { ...ES256, key: pub(P256_B) }))).toBe(
+      const der = sign(alg === 'ES256' ? 'sha256' : 'sha384', Buffer.from(`${h}.${p}`), {
+        key: importPrivateJwk(key),
+        dsaEncoding: 'der',
+      });
+      expect(errorCode(() => verifyJws(withSig(der), { ...policy, key: toPublicJwk(key) }))).toBe(
         'JWS_SIGNATURE_INVALID',
       );
     });
 
-    test('the untouched token still verifies (the cases above fail for the stated reason)', () => {
-      expect(verifyJws(valid, { ...ES256, key: pub(P256_B) }).payload).toEqual({ a: 1 });
+    test('the untouched token parses and verifies (the cases above fail for the stated reason)', () => {
+      expect(verifyJws(valid, { ...policy, key: toPublicJwk(key) }).payload).toEqual({ a: 1 });
     });
   });
 
@@ -360,6 +374,60 @@ describe('hostile input: signed tokens', () => {
         }),
       ),
     ).toBe('DID_NOT_FOUND');
+  });
+});
+
+describe('policies and key usage', () => {
+  const token = signJwsSync({ a: 1 }, { signer: createSigner(P256_B), typ: 'JWT' });
+  test.each([
+    ['algorithms as a string (substring match)', { algorithms: 'notES256', typ: 'JWT' }],
+    ['empty algorithms', { algorithms: [], typ: 'JWT' }],
+    ['unknown algorithm', { algorithms: ['RS256'], typ: 'JWT' }],
+    ['missing typ', { algorithms: ['ES256'] }],
+    ['empty typ', { algorithms: ['ES256'], typ: '' }],
+    ['empty typ list', { algorithms: ['ES256'], typ: [] }],
+  ])('a malformed policy is refused (%s)', (_label, policy) => {
+    expect(errorCode(() => verifyJws(token, { ...(policy as unknown as JwsPolicy), key: pub(P256_B) }))).toBe(
+      'JWS_POLICY_INVALID',
+    );
+  });
+
+  test('RFC 7517 §4.2: a key marked use "enc" does not verify signatures', () => {
+    expect(errorCode(() => verifyJws(token, { ...ES256, key: { ...pub(P256_B), use: 'enc' } }))).toBe(
+      'JWK_USE_NOT_ALLOWED',
+    );
+    expect(verifyJws(token, { ...ES256, key: { ...pub(P256_B), use: 'sig' } }).payload).toEqual({ a: 1 });
+  });
+
+  test('RFC 7517 §4.3: key_ops must allow the operation', () => {
+    expect(
+      errorCode(() => verifyJws(token, { ...ES256, key: { ...pub(P256_B), key_ops: ['encrypt'] } })),
+    ).toBe('JWK_USE_NOT_ALLOWED');
+    expect(errorCode(() => createSigner({ ...P256_B, key_ops: ['verify'] }))).toBe('JWK_USE_NOT_ALLOWED');
+    expect(errorCode(() => createSigner({ ...P256_B, use: 'enc' }))).toBe('JWK_USE_NOT_ALLOWED');
+    expect(verifyJws(token, { ...ES256, key: { ...pub(P256_B), key_ops: ['verify'] } }).payload).toEqual({
+      a: 1,
+    });
+  });
+
+  test('a header jwk marked for encryption is refused as the verification key', () => {
+    const forged = forge({ alg: 'ES256', typ: 'JWT', jwk: { ...pub(P256_B), use: 'enc' } }, { a: 1 }, P256_B);
+    expect(errorCode(() => verifyJws(forged, { ...ES256, allowHeaderJwk: true }))).toBe(
+      'JWK_USE_NOT_ALLOWED',
+    );
+  });
+
+  test('the header handed to a key lookup is frozen', () => {
+    const forgedKid = forge({ alg: 'ES256', typ: 'JWT', kid: 'a' }, { a: 1 }, P256_B);
+    let frozen = false;
+    verifyJws(forgedKid, {
+      ...ES256,
+      key: (header) => {
+        frozen = Object.isFrozen(header);
+        return pub(P256_B);
+      },
+    });
+    expect(frozen).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@ import { fail } from './errors.js';
 import { parseStrictJsonObject, type StrictJsonOptions } from './json.js';
 import {
   algorithmForKey,
+  assertJwkUsableFor,
   assertPublicJwk,
   importPublicJwk,
   JWS_ALGORITHMS,
@@ -155,6 +156,26 @@ export interface VerifiedJws<P = Record<string, unknown>> {
   readonly key: KeyObject;
 }
 
+/**
+ * A policy is code, not data, but it may be assembled from configuration: a string where an array belongs
+ * would turn `includes` into a substring test, and a missing `typ` would skip the check. Refuse both.
+ */
+function checkPolicy(policy: JwsPolicy): void {
+  const { algorithms, typ } = policy ?? ({} as JwsPolicy);
+  if (
+    !Array.isArray(algorithms) ||
+    algorithms.length === 0 ||
+    !algorithms.every((a) => (JWS_ALGORITHMS as readonly string[]).includes(a))
+  ) {
+    fail('JWS_POLICY_INVALID', 'policy "algorithms" must be a non-empty array of supported algorithms');
+  }
+  const typOk =
+    typ === null ||
+    (typeof typ === 'string' && typ !== '') ||
+    (Array.isArray(typ) && typ.length > 0 && typ.every((t) => typeof t === 'string' && t !== ''));
+  if (!typOk) fail('JWS_POLICY_INVALID', 'policy "typ" must be null, a type, or a non-empty list of types');
+}
+
 function normalizeTyp(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
@@ -180,6 +201,7 @@ function checkTyp(header: Record<string, unknown>, expected: JwsPolicy['typ']): 
  * Use it when the key must be looked up from the header (`kid`) before {@link verifyParsedJws}.
  */
 export function parseJws(token: unknown, policy: JwsPolicy): ParsedJws {
+  checkPolicy(policy);
   const maxLength = policy.maxLength ?? LIMITS.jwsMaxLength;
   if (typeof token !== 'string') fail('JWS_MALFORMED', 'token must be a string');
   if (token.length > maxLength) fail('JWS_TOO_LARGE', `token exceeds ${maxLength} characters`);
@@ -228,7 +250,13 @@ export function parseJws(token: unknown, policy: JwsPolicy): ParsedJws {
   // Decoded now so a bad payload encoding is rejected the same way whether or not a key is found; it is
   // parsed only after the signature verifies.
   const payloadBytes = decodeBase64Url(payloadPart, 'JWS payload');
-  return { header: header as JwsHeader, signingInput: token.slice(0, second), signature, payloadBytes };
+  // Frozen: the key lookup receives this object and must not be able to change what was checked.
+  return {
+    header: Object.freeze(header) as JwsHeader,
+    signingInput: token.slice(0, second),
+    signature,
+    payloadBytes,
+  };
 }
 
 function checkEcdsaScalars(signature: Uint8Array, order: Buffer): void {
@@ -251,7 +279,9 @@ function toKeyObject(key: KeyInput): KeyObject {
     if (key.type !== 'public') fail('JWK_PRIVATE_KEY_NOT_ALLOWED', 'verification needs a public key');
     return key;
   }
-  return importPublicJwk(key);
+  const keyObject = importPublicJwk(key);
+  assertJwkUsableFor(key, 'verify');
+  return keyObject;
 }
 
 /**

@@ -2,6 +2,7 @@ import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
 import { fail } from './errors.js';
 import {
   algorithmForKey,
+  assertJwkUsableFor,
   exportPrivateJwk,
   exportPublicJwk,
   importPrivateJwk,
@@ -63,6 +64,7 @@ export function createSigner(
   privateKey: PrivateJwk | KeyObject,
   options: CreateSignerOptions = {},
 ): SyncSigner {
+  if (!(privateKey instanceof KeyObject)) assertJwkUsableFor(privateKey, 'sign');
   const key = privateKey instanceof KeyObject ? privateKey : importPrivateJwk(privateKey);
   if (key.type !== 'private') fail('JWK_PRIVATE_KEY_REQUIRED', 'a signer needs a private key');
   const alg = algorithmForKey(key);

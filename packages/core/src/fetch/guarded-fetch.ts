@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { fail, HavenError } from '../errors.js';
 import { parseStrictJson, type StrictJsonOptions } from '../json.js';
 import { LIMITS } from '../limits.js';
@@ -29,7 +30,10 @@ export interface GuardedFetchOptions {
    * plain HTTP. Private, link-local and other ranges stay blocked.
    */
   allowHttpLoopback?: boolean;
-  /** Extra trust anchors (PEM) for HTTPS, e.g. a test CA. The system store is used otherwise. */
+  /**
+   * Extra trust anchors (PEM) for HTTPS, e.g. a test CA or a private PKI, added to Node's bundled root
+   * certificates (Node's own `ca` option would replace them).
+   */
   ca?: string | readonly string[];
   /** Host name resolution; defaults to the system resolver. Every address it returns is checked. */
   resolve?: (hostname: string) => Promise<readonly ResolvedAddress[]>;
@@ -125,7 +129,9 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     allowLoopback: options.allowHttpLoopback ?? false,
     resolve: options.resolve ?? systemResolve,
     ca:
-      options.ca === undefined ? undefined : typeof options.ca === 'string' ? [options.ca] : [...options.ca],
+      options.ca === undefined
+        ? undefined
+        : [...rootCertificates, ...(typeof options.ca === 'string' ? [options.ca] : options.ca)],
     userAgent: options.userAgent ?? 'haven',
   };
   for (const [name, value] of Object.entries(settings)) {
