@@ -71,6 +71,7 @@ export { LIMITS } from './limits.js';
 export { randomBase64Url, randomBytes } from './random.js';
 export {
   CheckLog,
+  type ReportValue,
   toVerifyFailure,
   type VerifyCheck,
   type VerifyFailure,

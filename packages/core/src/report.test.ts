@@ -61,3 +61,8 @@ describe('verify reports', () => {
     );
   });
 });
+
+test('a success report cannot carry an error member (type-level guard)', async () => {
+  // @ts-expect-error `error` belongs to failure reports only
+  await verifyWithReport(() => ({ error: { code: 'X' } }));
+});

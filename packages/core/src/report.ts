@@ -87,8 +87,11 @@ export function toVerifyFailure(error: unknown, checks: readonly VerifyCheck[]):
   };
 }
 
+/** A verification's own result members; `verified`, `error` and `checks` belong to the report. */
+export type ReportValue = object & { verified?: never; error?: never; checks?: never };
+
 /** Runs a verification body and returns a report instead of throwing. */
-export async function verifyWithReport<T extends object>(
+export async function verifyWithReport<T extends ReportValue>(
   body: (log: CheckLog) => T | Promise<T>,
 ): Promise<VerifyResult<T>> {
   const log = new CheckLog();
@@ -101,7 +104,7 @@ export async function verifyWithReport<T extends object>(
 }
 
 /** Synchronous form of {@link verifyWithReport}. */
-export function verifyWithReportSync<T extends object>(body: (log: CheckLog) => T): VerifyResult<T> {
+export function verifyWithReportSync<T extends ReportValue>(body: (log: CheckLog) => T): VerifyResult<T> {
   const log = new CheckLog();
   try {
     const value = body(log);
