@@ -1,7 +1,18 @@
-import { encodeBase64Url, type PublicJwk } from '@haven/core';
-import { describe, expect, test } from 'vitest';
+import { decodeBase64Url, encodeBase64Url, type PublicJwk } from '@haven/core';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { createDidJwk, resolveDidJwk } from './did-jwk.js';
 import { ED25519_JWK, P256_JWK, P384_JWK } from './fixtures/keys.js';
+import { DID_MAX_LENGTH } from './limits.js';
+
+// Spy on core's decoder (calling through) to prove size caps are applied before any decoding.
+vi.mock('@haven/core', async (importOriginal) => {
+  const core = await importOriginal<typeof import('@haven/core')>();
+  return { ...core, decodeBase64Url: vi.fn(core.decodeBase64Url) };
+});
+const decodeSpy = vi.mocked(decodeBase64Url);
+beforeEach(() => {
+  decodeSpy.mockClear();
+});
 
 const didJwkOf = (json: string) => `did:jwk:${encodeBase64Url(json)}`;
 // The P-256 example of the did:jwk spec ("Examples"), byte for byte.
@@ -103,5 +114,31 @@ describe('did:jwk spec, Read (Resolve)', () => {
     ['an empty identifier', 'did:jwk:'],
   ])('rejects %s with DID_INVALID', (_name, did) => {
     expect(() => resolveDidJwk(did)).toThrow(expect.objectContaining({ code: 'DID_INVALID' }));
+  });
+});
+
+describe('size caps, before decoding (a hostile DID must not cost memory)', () => {
+  /** A JWK cap of 2048 bytes is ceil(2048 × 4 / 3) = 2731 base64url characters. */
+  const MAX_ENCODED = 2731;
+
+  test('DID_MAX_LENGTH: a 50 MB did:jwk is refused without being decoded', () => {
+    expect(() => resolveDidJwk(`did:jwk:${'A'.repeat(5e7)}`)).toThrow(
+      expect.objectContaining({ code: 'DID_INVALID', details: { maxLength: DID_MAX_LENGTH } }),
+    );
+    expect(decodeSpy).not.toHaveBeenCalled();
+  });
+
+  test('the 2048-byte JWK cap is judged on the encoded length: one character over is not decoded', () => {
+    expect(() => resolveDidJwk(`did:jwk:${'A'.repeat(MAX_ENCODED + 1)}`)).toThrow(
+      expect.objectContaining({ code: 'DID_INVALID', details: { maxLength: MAX_ENCODED } }),
+    );
+    expect(decodeSpy).not.toHaveBeenCalled();
+  });
+
+  test('an identifier at the encoded cap is still decoded (and then judged as JSON)', () => {
+    expect(() => resolveDidJwk(`did:jwk:${'A'.repeat(MAX_ENCODED)}`)).toThrow(
+      expect.objectContaining({ code: 'DID_INVALID', details: { causeCode: 'JSON_INVALID' } }),
+    );
+    expect(decodeSpy).toHaveBeenCalledTimes(1);
   });
 });

@@ -9,11 +9,14 @@ import {
 } from '@haven/core';
 import { type DidDocument, deepFreeze, type VerificationRelationship } from './did-document.js';
 import { failDid } from './errors.js';
+import { assertDidLength } from './limits.js';
 
 const PREFIX = 'did:jwk:';
 const CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'];
 /** A public EC/OKP JWK is under 300 bytes; the cap keeps a hostile DID from costing a big parse. */
 const MAX_JWK_BYTES = 2048;
+/** The longest unpadded base64url text decoding to at most {@link MAX_JWK_BYTES} (4 chars per 3 bytes). */
+const MAX_ENCODED_LENGTH = Math.ceil((MAX_JWK_BYTES * 4) / 3);
 const SIGNING: readonly VerificationRelationship[] = [
   'assertionMethod',
   'authentication',
@@ -50,7 +53,8 @@ export function createDidJwk(publicJwk: PublicJwk): string {
  * `JsonWebKey2020` with `publicKeyJwk`. Relationships follow the spec: all five by default; no
  * `keyAgreement` when `use` is `sig`; only `keyAgreement` when `use` is `enc`.
  *
- * Errors: malformed identifier, base64url or JSON → `DID_INVALID`; private, unsupported or invalid key,
+ * Errors: malformed identifier, base64url or JSON, a DID over `DID_MAX_LENGTH` or a JWK over 2048 bytes
+ * (judged on the encoded length, before decoding) → `DID_INVALID`; private, unsupported or invalid key,
  * or a `use` other than `sig`/`enc` → `DID_INVALID_PUBLIC_KEY`.
  *
  * @example
@@ -60,8 +64,15 @@ export function createDidJwk(publicJwk: PublicJwk): string {
  * ```
  */
 export function resolveDidJwk(did: string): DidDocument {
-  if (typeof did !== 'string' || !did.startsWith(PREFIX)) failDid('DID_INVALID', 'not a did:jwk');
+  assertDidLength(did);
+  if (!did.startsWith(PREFIX)) failDid('DID_INVALID', 'not a did:jwk');
   const encoded = did.slice(PREFIX.length);
+  // Judge the size before decoding: decoding first would allocate whatever a hostile DID carries.
+  if (encoded.length > MAX_ENCODED_LENGTH) {
+    failDid('DID_INVALID', 'did:jwk identifier is too long', {
+      details: { maxLength: MAX_ENCODED_LENGTH },
+    });
+  }
   let jwk: Record<string, unknown>;
   try {
     jwk = parseStrictJsonObject(decodeBase64Url(encoded, 'did:jwk identifier'), {

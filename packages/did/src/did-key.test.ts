@@ -13,7 +13,22 @@ import {
   SPEC_P256_DID_KEY,
   SPEC_P256_JWK,
 } from './fixtures/keys.js';
+import { DID_MAX_LENGTH } from './limits.js';
 import { decodeMultikey } from './multikey.js';
+
+/** The error `fn` throws; fails the test when it throws nothing (an assertion inside `try` would be caught). */
+function thrownBy(fn: () => unknown): unknown {
+  let error: unknown;
+  let threw = false;
+  try {
+    fn();
+  } catch (e) {
+    threw = true;
+    error = e;
+  }
+  expect(threw, 'expected a throw').toBe(true);
+  return error;
+}
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 const didKeyOf = (...parts: Uint8Array[]) =>
@@ -128,13 +143,17 @@ describe('did:key spec, Decode Public Key Algorithm (DID Resolution invalidDid /
   });
 
   test('error messages and details never carry the DID or its key', () => {
-    try {
-      resolveDidKey(didKeyOf(hex('8024'), hex('02'), OFF_CURVE_X));
-      expect.unreachable();
-    } catch (error) {
-      const text = JSON.stringify(error) + String((error as Error).message);
-      expect(text).not.toContain('did:key:z');
-      expect(text).not.toContain(Buffer.from(OFF_CURVE_X).toString('base64url'));
-    }
+    const did = didKeyOf(hex('8024'), hex('02'), OFF_CURVE_X);
+    const error = thrownBy(() => resolveDidKey(did));
+    expect(error).toMatchObject({ code: 'DID_INVALID_PUBLIC_KEY' });
+    const text = JSON.stringify(error) + String((error as Error).message);
+    expect(text).not.toContain('did:key:z');
+    expect(text).not.toContain(did.slice(8));
+    expect(text).not.toContain(Buffer.from(OFF_CURVE_X).toString('base64url'));
+  });
+
+  test('DID_MAX_LENGTH: an oversized did:key is refused before any parsing, with the limit in details', () => {
+    const error = thrownBy(() => resolveDidKey(`did:key:z${'1'.repeat(DID_MAX_LENGTH)}`));
+    expect(error).toMatchObject({ code: 'DID_INVALID', details: { maxLength: DID_MAX_LENGTH } });
   });
 });

@@ -1,6 +1,7 @@
 import type { PublicJwk } from '@haven/core';
 import { type DidDocument, deepFreeze } from './did-document.js';
 import { failDid } from './errors.js';
+import { assertDidLength } from './limits.js';
 import { decodeMultikey, encodeMultikey } from './multikey.js';
 
 const PREFIX = 'did:key:';
@@ -33,8 +34,9 @@ export function createDidKey(publicJwk: PublicJwk): string {
  * it is listed under `authentication`, `assertionMethod`, `capabilityInvocation` and
  * `capabilityDelegation`. No X25519 `keyAgreement` key is derived: Haven does not encrypt to DIDs.
  *
- * Errors: not a did:key of the form `did:key:z…` (no version segment, no DID URL parts), or an unknown
- * multicodec → `DID_INVALID`; wrong key length or an EC point off the curve → `DID_INVALID_PUBLIC_KEY`.
+ * Errors: not a did:key of the form `did:key:z…` (no version segment, no DID URL parts), longer than
+ * `DID_MAX_LENGTH`, or an unknown multicodec → `DID_INVALID`; wrong key length or an EC point off the
+ * curve → `DID_INVALID_PUBLIC_KEY`.
  *
  * @example
  * ```ts
@@ -43,7 +45,8 @@ export function createDidKey(publicJwk: PublicJwk): string {
  * ```
  */
 export function resolveDidKey(did: string): DidDocument {
-  if (typeof did !== 'string' || !did.startsWith(PREFIX)) failDid('DID_INVALID', 'not a did:key');
+  assertDidLength(did);
+  if (!did.startsWith(PREFIX)) failDid('DID_INVALID', 'not a did:key');
   const multibase = did.slice(PREFIX.length);
   // did:key spec "Format": did:key:<mb-value>. A version segment (did:key:1:…) or DID URL parts are
   // not a did:key we can resolve.

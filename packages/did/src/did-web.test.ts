@@ -1,10 +1,19 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createGuardedFetch, type GuardedFetchOptions, HavenError, type ResolvedAddress } from '@haven/core';
+import { inspect } from 'node:util';
+import {
+  createGuardedFetch,
+  type GuardedFetch,
+  type GuardedFetchOptions,
+  HavenError,
+  type ResolvedAddress,
+} from '@haven/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { didWebToUrl, resolveDidWeb } from './did-web.js';
 import { LOCALHOST_CERT, LOCALHOST_KEY, P256_JWK } from './fixtures/keys.js';
+import { DID_MAX_LENGTH } from './limits.js';
+import { createDidResolver } from './resolver.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: { close(): void }[] = [];
@@ -112,6 +121,48 @@ describe('did:web spec §3.2 Read (Resolve): DID → URL', () => {
     ['octal IPv4', 'did:web:0177.0.0.1'],
   ])('§3.1 "MUST NOT include IP addresses": rejects %s with DID_INVALID', (_name, did) => {
     expect(() => didWebToUrl(did)).toThrow(expect.objectContaining({ code: 'DID_INVALID' }));
+  });
+
+  test.each([
+    ['an out-of-range IPv4', 'did:web:999.999.999.999', '999.999.999.999'],
+    ['five numeric parts', 'did:web:1.2.3.4.5', '1.2.3.4.5'],
+    ['a last label "0x"', 'did:web:issuer.0x', 'issuer.0x'],
+    ['a last label starting with 0x', 'did:web:issuer.0xg', 'issuer.0xg'],
+    ['an invalid punycode label', 'did:web:xn--a.example', 'xn--a.example'],
+  ])(
+    '§3.1 hosts the URL parser refuses (%s) → DID_INVALID, never a TypeError carrying the URL',
+    async (_name, did, host) => {
+      let fetched = 0;
+      const fetch: GuardedFetch = async () => {
+        fetched++;
+        throw new Error('not reached');
+      };
+      let direct: unknown;
+      try {
+        didWebToUrl(did);
+      } catch (e) {
+        direct = e;
+      }
+      const resolved = await createDidResolver({ fetch })
+        .resolve(did)
+        .then(
+          () => expect.unreachable('resolution should fail'),
+          (e: unknown) => e,
+        );
+      for (const error of [direct, resolved]) {
+        expect(error).toBeInstanceOf(HavenError);
+        expect(error).toMatchObject({ code: 'DID_INVALID' });
+        expect((error as HavenError).cause).toBeUndefined();
+        expect(inspect(error, { depth: 5 })).not.toContain(host);
+      }
+      expect(fetched).toBe(0);
+    },
+  );
+
+  test('DID_MAX_LENGTH: an oversized did:web is refused by didWebToUrl itself, with the limit in details', () => {
+    expect(() => didWebToUrl(`did:web:example.com:${'a'.repeat(DID_MAX_LENGTH)}`)).toThrow(
+      expect.objectContaining({ code: 'DID_INVALID', details: { maxLength: DID_MAX_LENGTH } }),
+    );
   });
 
   test('defence in depth: the guarded fetcher alone also denies what those IP forms would reach', async () => {

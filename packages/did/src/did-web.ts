@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { type GuardedFetch, HavenError, isHavenError, LIMITS, parseStrictJsonObject } from '@haven/core';
 import { type DidDocument, parseDidDocument } from './did-document.js';
 import { failDid } from './errors.js';
+import { assertDidLength } from './limits.js';
 
 const PREFIX = 'did:web:';
 // A DNS label (RFC 1035 §2.3.1, RFC 1123 §2.1): letters, digits, inner hyphens, 1–63 characters.
@@ -21,9 +22,11 @@ const JSON_MEDIA_TYPES = new Set([
  * `did:web:example.com` → `https://example.com/.well-known/did.json`, `did:web:example.com:user:alice`
  * → `https://example.com/user/alice/did.json`, and `%3A` in the host segment (only there) for a port.
  *
- * Rejected with `DID_INVALID`: empty segments, `.`/`..` segments, characters outside DNS labels and
- * DID idchars, any other percent-escape, and IP-address hosts (did:web spec §3.1: the identifier "MUST
- * NOT include IP addresses"), including the decimal and hex forms a URL parser would turn into one.
+ * Rejected with `DID_INVALID`: a DID over `DID_MAX_LENGTH`, empty segments, `.`/`..` segments,
+ * characters outside DNS labels and DID idchars, any other percent-escape, a host the URL parser
+ * refuses (e.g. an invalid `xn--` label), and IP-address hosts (did:web spec §3.1: the identifier "MUST
+ * NOT include IP addresses"), including the decimal and hex forms a URL parser would turn into one: a
+ * last label that is all digits or starts with `0x` is refused. Errors never carry the DID or the URL.
  *
  * @example
  * ```ts
@@ -31,7 +34,8 @@ const JSON_MEDIA_TYPES = new Set([
  * ```
  */
 export function didWebToUrl(did: string): string {
-  if (typeof did !== 'string' || !did.startsWith(PREFIX)) failDid('DID_INVALID', 'not a did:web');
+  assertDidLength(did);
+  if (!did.startsWith(PREFIX)) failDid('DID_INVALID', 'not a did:web');
   const segments = did.slice(PREFIX.length).split(':');
   const [hostSegment, ...path] = segments;
   if (hostSegment === undefined || hostSegment === '') failDid('DID_INVALID', 'did:web has no host');
@@ -49,12 +53,24 @@ export function didWebToUrl(did: string): string {
       failDid('DID_INVALID', 'did:web path segment is not valid');
     }
   }
+  // WHATWG URL "ends in a number checker": a host whose last label is all digits or starts with 0x is
+  // parsed as IPv4 (2130706433, 0x7f000001, 127.1), and as a failure when it is not a valid one
+  // (999.999.999.999, issuer.0x). Neither is a DNS name (RFC 3696 §2), so refuse before parsing.
+  if (/^(?:[0-9]+|0x.*)$/i.test(labels[labels.length - 1] ?? '')) {
+    failDid('DID_INVALID', 'did:web host must be a domain name, not an IP address');
+  }
   const authority = port === undefined ? host : `${host}:${port}`;
   const pathname = path.length === 0 ? '/.well-known/did.json' : `/${path.join('/')}/did.json`;
-  const url = new URL(`https://${authority}${pathname}`);
-  // The WHATWG parser reads 2130706433, 0x7f000001 or 127.1 as IPv4 addresses: judge the host it will
-  // really use. An all-numeric last label is never a DNS name anyway (RFC 3696 §2).
-  if (isIP(url.hostname) !== 0 || /^[0-9]+$/.test(labels[labels.length - 1] ?? '')) {
+  let url: URL;
+  try {
+    url = new URL(`https://${authority}${pathname}`);
+  } catch {
+    // No cause: Node's ERR_INVALID_URL carries the whole URL in `input`, and the URL names the DID.
+    // What still fails here is mostly IDNA (an invalid xn-- label).
+    failDid('DID_INVALID', 'did:web host is not a valid domain name');
+  }
+  // Judge the host the parser will really use, in case it still reads one as an IP address.
+  if (isIP(url.hostname) !== 0) {
     failDid('DID_INVALID', 'did:web host must be a domain name, not an IP address');
   }
   if (url.pathname !== pathname) failDid('DID_INVALID', 'did:web path is not valid');

@@ -19,11 +19,11 @@ export {
   isDidError,
   resolutionErrorFromDidErrorCode,
 } from './errors.js';
+export { DID_MAX_LENGTH } from './limits.js';
 export { getDidJwkResolver, getDidKeyResolver, getDidWebResolver } from './method-resolvers.js';
 export { decodeMultikey, encodeMultikey } from './multikey.js';
 export {
   createDidResolver,
-  DID_MAX_LENGTH,
   type DidMethod,
   type DidResolver,
   type DidResolverOptions,

@@ -1,4 +1,4 @@
-import type { GuardedFetch } from '@haven/core';
+import { type GuardedFetch, isHavenError } from '@haven/core';
 import type { DIDResolutionResult, DIDResolver, ParsedDID, ResolverRegistry } from 'did-resolver';
 import type { DidDocument } from './did-document.js';
 import { resolveDidJwk } from './did-jwk.js';
@@ -17,6 +17,10 @@ const ORIGINAL_ERROR = Symbol('haven.did.originalError');
  * Wraps a throwing method resolver in `did-resolver`'s `DIDResolver` shape: errors are reported in
  * `didResolutionMetadata` as DID Resolution names (`error`), plus Haven's `code` and log-safe
  * `message`, never thrown (a plain `Resolver` — e.g. in a Veramo agent — expects results).
+ *
+ * Only a `HavenError` is reported as it is: its message is written to be log-safe. Anything else (a
+ * Node error whose `code` is `ERR_INVALID_URL` and whose `input` is the URL, a custom fetcher's error
+ * naming the host) is reported as a generic `internalError`, none of its message or members copied.
  */
 function toDidResolver(
   resolveDocument: (did: string, parsed: ParsedDID) => DidDocument | Promise<DidDocument>,
@@ -30,11 +34,9 @@ function toDidResolver(
         didDocumentMetadata: {},
       };
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      const known = error instanceof Error && typeof code === 'string';
-      const metadata: DIDResolutionResult['didResolutionMetadata'] = known
-        ? { error: resolutionErrorFromDidErrorCode(code), code, message: error.message }
-        : { error: 'internalError', message: 'DID resolution failed' };
+      const metadata: DIDResolutionResult['didResolutionMetadata'] = isHavenError(error)
+        ? { error: resolutionErrorFromDidErrorCode(error.code), code: error.code, message: error.message }
+        : { error: 'internalError', code: 'DID_RESOLUTION_FAILED', message: 'DID resolution failed' };
       Object.defineProperty(metadata, ORIGINAL_ERROR, { value: error, enumerable: false });
       return { didResolutionMetadata: metadata, didDocument: null, didDocumentMetadata: {} };
     }

@@ -1,4 +1,5 @@
-import { createClock, encodeBase64Url, type GuardedFetch, type PublicJwk } from '@haven/core';
+import { inspect } from 'node:util';
+import { createClock, encodeBase64Url, type GuardedFetch, HavenError, type PublicJwk } from '@haven/core';
 import { Resolver } from 'did-resolver';
 import { describe, expect, test } from 'vitest';
 import { createDidJwk } from './did-jwk.js';
@@ -12,7 +13,13 @@ import {
   SPEC_ED25519_DID_KEY,
   SPEC_ED25519_JWK,
 } from './fixtures/keys.js';
-import { getDidJwkResolver, getDidKeyResolver } from './method-resolvers.js';
+import { DID_MAX_LENGTH } from './limits.js';
+import {
+  failedResolutionCause,
+  getDidJwkResolver,
+  getDidKeyResolver,
+  getDidWebResolver,
+} from './method-resolvers.js';
 import { createDidResolver } from './resolver.js';
 
 const DID = 'did:web:issuer.example';
@@ -455,5 +462,50 @@ describe('did-resolver interop: our method resolvers in a plain Resolver', () =>
       `did:jwk:${encodeBase64Url(JSON.stringify({ ...P256_JWK, d: 'AAAA' }))}`,
     );
     expect(leaked.didResolutionMetadata.error).toBe('invalidPublicKey');
+  });
+
+  test('only HavenErrors are reported as they are: any other error becomes internalError / DID_RESOLUTION_FAILED, nothing of it copied', async () => {
+    // A custom fetcher failing like Node does: a string `code`, the host in the message, the URL in `input`.
+    const raw = Object.assign(new TypeError('getaddrinfo ENOTFOUND issuer.example'), {
+      code: 'ENOTFOUND',
+      input: URL_,
+    });
+    const fetch: GuardedFetch = async () => {
+      throw raw;
+    };
+    const resolver = new Resolver({ ...getDidWebResolver({ fetch }) });
+    const result = await resolver.resolve(DID);
+    expect(result.didDocument).toBeNull();
+    expect(result.didResolutionMetadata).toEqual({
+      error: 'internalError',
+      code: 'DID_RESOLUTION_FAILED',
+      message: 'DID resolution failed',
+    });
+    expect(inspect(result.didResolutionMetadata, { depth: 5 })).not.toContain('issuer.example');
+    // Haven's own resolver gets a HavenError, and the raw error is not attached (it names the host).
+    const error = await createDidResolver({ fetch })
+      .resolve(DID)
+      .then(
+        () => expect.unreachable('resolution should fail'),
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(HavenError);
+    expect(error).toMatchObject({ code: 'DID_RESOLUTION_FAILED' });
+    expect((error as HavenError).message).not.toContain('issuer.example');
+    expect(inspect(error, { depth: 5 })).not.toContain('issuer.example');
+  });
+
+  test('DID_MAX_LENGTH is applied by each method resolver, not only by createDidResolver', async () => {
+    const resolver = new Resolver({
+      ...getDidKeyResolver(),
+      ...getDidJwkResolver(),
+      ...getDidWebResolver({ fetch: stubFetch({}).fetch }),
+    });
+    const long = 'a'.repeat(DID_MAX_LENGTH);
+    for (const did of [`did:key:z${long}`, `did:jwk:${long}`, `did:web:example.com:${long}`]) {
+      const result = await resolver.resolve(did);
+      expect(result.didResolutionMetadata).toMatchObject({ error: 'invalidDid', code: 'DID_INVALID' });
+      expect(failedResolutionCause(result)).toMatchObject({ details: { maxLength: DID_MAX_LENGTH } });
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
 import { type DIDCache, type DIDResolutionResult, type DIDResolver, parse, Resolver } from 'did-resolver';
 import { type DidDocument, type DidVerificationMethod, deepFreeze } from './did-document.js';
 import { didErrorCodeFromResolutionError, failDid } from './errors.js';
+import { assertDidLength } from './limits.js';
 import {
   failedResolutionCause,
   getDidJwkResolver,
@@ -45,7 +46,12 @@ export interface DidResolverOptions {
 export interface ResolveKeyOptions {
   /** The verification relationship the key must hold (DID Core §5.3). */
   relationship: KeyRelationship;
-  /** The algorithm the caller is about to verify with (e.g. the JWS `alg`); must match the key type. */
+  /**
+   * The algorithm the caller is about to verify with (e.g. the JWS `alg`). When `alg` is given, it must
+   * be the key type's one algorithm (→ else `DID_KEY_ALG_MISMATCH`); when it is omitted, no such check
+   * is made here, and the caller must bind the returned `alg` to its verification itself (core's JWS
+   * verification does: it accepts a key only with its own algorithm).
+   */
   alg?: JwsAlgorithm;
 }
 
@@ -56,6 +62,7 @@ export interface ResolvedDidKey {
   publicJwk: PublicJwk;
   /** The `node:crypto` KeyObject, cached by core: the same object for the same key. */
   key: KeyObject;
+  /** The key's one algorithm (ES256 ↔ P-256, ES384 ↔ P-384, EdDSA ↔ Ed25519), given `alg` or not. */
   alg: JwsAlgorithm;
 }
 
@@ -66,8 +73,6 @@ export interface DidResolver {
   resolveKey(didUrl: string, options: ResolveKeyOptions): Promise<ResolvedDidKey>;
 }
 
-/** Longest DID or DID URL accepted; a did:jwk of a P-384 key is about 250 characters. */
-export const DID_MAX_LENGTH = 4096;
 const DEFAULT_MAX_ENTRIES = 1000;
 const DEFAULT_WEB_TTL_SECONDS = 300;
 const PURE_METHODS = new Set(['key', 'jwk']);
@@ -95,8 +100,7 @@ function createCache(options: DidResolverOptions): DIDCache | undefined {
 }
 
 function parseDidUrl(input: string, code: 'DID_INVALID' | 'DID_URL_INVALID') {
-  if (typeof input !== 'string' || input.length > DID_MAX_LENGTH)
-    failDid(code, 'DID is not valid or too long');
+  assertDidLength(input, code);
   const parsed = parse(input);
   if (parsed === null) failDid(code, 'not a DID URL (DID Core §3.2)');
   return parsed;
@@ -108,9 +112,9 @@ function parseDidUrl(input: string, code: 'DID_INVALID' | 'DID_URL_INVALID') {
  *
  * `resolveKey` is what a verifier calls with an issuer's or holder's `kid`: it resolves the DID, checks
  * the document id, picks exactly one verification method (see `selectVerificationMethod`), reads its key
- * (`publicKeyJwk` or Multikey `publicKeyMultibase`), checks the key type against `alg`, and returns
- * core's cached KeyObject. DID URLs with a path, query or DID parameters are rejected with
- * `DID_URL_INVALID`: Haven dereferences keys only.
+ * (`publicKeyJwk` or Multikey `publicKeyMultibase`), checks the key type against `alg` when `alg` is
+ * given, and returns core's cached KeyObject with the key's bound algorithm. DID URLs with a path,
+ * query or DID parameters are rejected with `DID_URL_INVALID`: Haven dereferences keys only.
  *
  * @example
  * ```ts
@@ -141,10 +145,10 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
     const error = result.didResolutionMetadata.error;
     if (error !== undefined || result.didDocument === null) {
       const original = failedResolutionCause(result);
-      // Our method resolvers' errors keep their precise code, details and cause.
+      // Our method resolvers' errors keep their precise code, details and cause. Anything else (a custom
+      // fetcher's raw error) is not attached: its message or properties may carry the DID's host.
       if (isHavenError(original)) throw original;
       throw new HavenError(didErrorCodeFromResolutionError(error), 'the DID could not be resolved', {
-        ...(original === undefined ? {} : { cause: original }),
         details: { resolutionError: typeof error === 'string' ? error : null },
       });
     }
