@@ -48,6 +48,23 @@ export const CORE_ERROR_CODES = [
 
 export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
 
+/**
+ * The error codes of every Haven package, by package. Each package adds its own union by declaration
+ * merging, so `HavenErrorCode` is the closed set of all codes and a misspelt code does not compile:
+ *
+ * ```ts
+ * declare module '@haven/core' {
+ *   interface HavenErrorCodes { did: DidErrorCode }
+ * }
+ * ```
+ */
+export interface HavenErrorCodes {
+  core: CoreErrorCode;
+}
+
+/** Any Haven error code. */
+export type HavenErrorCode = HavenErrorCodes[keyof HavenErrorCodes];
+
 /** Machine-readable facts about a failure. Never put personal data, tokens or key material here. */
 export type HavenErrorDetails = Readonly<
   Record<string, string | number | boolean | null | readonly string[]>
@@ -68,7 +85,7 @@ export interface HavenErrorOptions {
  * }
  * ```
  */
-export class HavenError<C extends string = string> extends Error {
+export class HavenError<C extends HavenErrorCode = HavenErrorCode> extends Error {
   override readonly name = 'HavenError';
   readonly code: C;
   readonly details: HavenErrorDetails | undefined;
@@ -95,7 +112,7 @@ export class HavenError<C extends string = string> extends Error {
  * if (isHavenError(e, 'JWT_EXPIRED', 'JWT_NOT_YET_VALID')) askForAFreshCredential();
  * ```
  */
-export function isHavenError<C extends string = string>(
+export function isHavenError<C extends HavenErrorCode = HavenErrorCode>(
   value: unknown,
   ...codes: C[]
 ): value is HavenError<C> {

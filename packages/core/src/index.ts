@@ -6,6 +6,8 @@ export {
   CORE_ERROR_CODES,
   type CoreErrorCode,
   HavenError,
+  type HavenErrorCode,
+  type HavenErrorCodes,
   type HavenErrorDetails,
   type HavenErrorOptions,
   isHavenError,

@@ -25,6 +25,13 @@ export const DID_ERROR_CODES = [
 /** One of {@link DID_ERROR_CODES}. */
 export type DidErrorCode = (typeof DID_ERROR_CODES)[number];
 
+// Adds the DID codes to Haven's closed set of error codes (`HavenErrorCode`).
+declare module '@haven/core' {
+  interface HavenErrorCodes {
+    did: DidErrorCode;
+  }
+}
+
 /**
  * The error names of DID Resolution (W3C DID Resolution §"DID Resolution Metadata" / error registry),
  * plus `unsupportedDidMethod`, the older name that `did-resolver` 4.x still returns.
