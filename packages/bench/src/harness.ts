@@ -10,10 +10,28 @@ export interface BenchCase {
 
 export interface BenchResult {
   name: string;
+  /** Median over rounds. */
   opsPerSecond: number;
+  /** Ops/s of each round, in round order (round i of every case ran back to back). */
+  rounds: number[];
 }
 
-const ROUND_MS = 150;
+/** Median of a list of numbers. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/**
+ * Ratio of two cases measured by {@link measure}: the median of the per-round ratios. Cases of one round
+ * run back to back, so a slow spell of the machine slows both sides of each ratio; this is steadier than
+ * dividing the two medians.
+ */
+export function ratioOf(a: BenchResult, b: BenchResult): number {
+  return median(a.rounds.map((ops, i) => ops / (b.rounds[i] as number)));
+}
+
+const ROUND_MS = 100;
 
 async function timeBatch(c: BenchCase, iterations: number): Promise<number> {
   const start = process.hrtime.bigint();
@@ -33,7 +51,7 @@ async function calibrate(c: BenchCase): Promise<number> {
   }
 }
 
-export async function measure(cases: readonly BenchCase[], rounds = 7): Promise<BenchResult[]> {
+export async function measure(cases: readonly BenchCase[], rounds = 11): Promise<BenchResult[]> {
   const iterations = new Map<BenchCase, number>();
   for (const c of cases) {
     await timeBatch(c, 64); // warm-up: JIT and key caches
@@ -48,7 +66,7 @@ export async function measure(cases: readonly BenchCase[], rounds = 7): Promise<
     }
   }
   return cases.map((c) => {
-    const sorted = [...(samples.get(c) ?? [])].sort((a, b) => a - b);
-    return { name: c.name, opsPerSecond: sorted[Math.floor(sorted.length / 2)] as number };
+    const perRound = samples.get(c) ?? [];
+    return { name: c.name, opsPerSecond: median(perRound), rounds: perRound };
   });
 }
