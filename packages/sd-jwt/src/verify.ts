@@ -1,0 +1,217 @@
+import {
+  assertPublicJwk,
+  type CheckLog,
+  type Clock,
+  checkJwtTimes,
+  isHavenError,
+  isJsonObject,
+  JWS_ALGORITHMS,
+  type JwsAlgorithm,
+  type JwsHeader,
+  type KeyInput,
+  type PublicJwk,
+  parseJws,
+  parseStrictJsonObject,
+  toPublicJwk,
+  type VerifyResult,
+  verifyJwt,
+  verifyParsedJws,
+  verifyWithReport,
+} from '@haven/core';
+import { type SdJwtParts, splitSdJwt } from './compact.js';
+import { decodeDisclosure } from './disclosure.js';
+import { failSdJwt } from './errors.js';
+import { hashToBase64Url, readHashAlgorithm, SD_HASH_ALGORITHMS } from './hash-algorithm.js';
+import type { SdJwtLimits } from './limits.js';
+import { KB_JWT_TYP } from './present.js';
+import { processPayload } from './process.js';
+import type { ClaimPath, SdHashAlgorithm } from './types.js';
+
+/**
+ * Whether the verifier requires holder binding (RFC 9901 §7.3 step 1). This comes from the verifier's
+ * policy for the use case, never from whether the presentation happens to carry a KB-JWT or `cnf`.
+ */
+export type HolderBindingPolicy =
+  | {
+      required: true;
+      /** The nonce this verifier issued for this transaction. */
+      nonce: string;
+      /** This verifier's identifier (e.g. its full client_id), expected as the KB-JWT `aud`. */
+      aud: string;
+      /** Oldest acceptable KB-JWT `iat`, in seconds (default 300). */
+      maxAgeSeconds?: number;
+      /** Algorithms the holder key may use (default ES256, ES384, EdDSA). */
+      algorithms?: readonly JwsAlgorithm[];
+    }
+  | {
+      required: false;
+      /** Refuse an SD-JWT+KB outright: a holder receiving a credential must (RFC 9901 §7.2). */
+      rejectKeyBinding?: boolean;
+    };
+
+/** Finds the issuer key from the policy-checked header and the not-yet-verified payload (e.g. `iss`, `kid`). */
+export type IssuerKeySource = (
+  header: JwsHeader,
+  unverifiedPayload: Record<string, unknown>,
+) => KeyInput | Promise<KeyInput>;
+
+export interface VerifySdJwtOptions {
+  /** The issuer's key. It must only ever return keys of issuers the verifier trusts. */
+  issuerKey: IssuerKeySource;
+  /** Expected `typ` of the issuer-signed JWT. */
+  typ: string | readonly string[];
+  /** Issuer signature algorithms (default ES256, ES384, EdDSA; `none` and HMAC can never be listed). */
+  algorithms?: readonly JwsAlgorithm[];
+  /** Accepted `_sd_alg` values (default sha-256, sha-384, sha-512). */
+  hashAlgorithms?: readonly SdHashAlgorithm[];
+  clock: Clock;
+  holderBinding: HolderBindingPolicy;
+  /** Require `exp` in the processed payload (RFC 9901 §7.1 step 6, §9.7). */
+  requireExp?: boolean;
+  limits?: SdJwtLimits;
+}
+
+/** What a successful verification yields. */
+export interface SdJwtVerification {
+  /** The processed payload: plain and disclosed claims, built as a fresh object. */
+  readonly claims: Record<string, unknown>;
+  /** Paths of the claims the holder disclosed. */
+  readonly disclosed: readonly ClaimPath[];
+  readonly header: JwsHeader;
+  /** True when a KB-JWT was required and verified. */
+  readonly holderBound: boolean;
+}
+
+function checkHolderPolicy(policy: HolderBindingPolicy): void {
+  if (policy?.required === true) {
+    // A policy without a nonce or audience would compare with `undefined` and let any KB-JWT through.
+    if (
+      typeof policy.nonce !== 'string' ||
+      policy.nonce === '' ||
+      typeof policy.aud !== 'string' ||
+      policy.aud === ''
+    ) {
+      failSdJwt('SDJWT_POLICY_INVALID', 'holder binding needs the expected nonce and audience');
+    }
+  } else if (policy?.required !== false) {
+    failSdJwt('SDJWT_POLICY_INVALID', 'holderBinding.required must be true or false');
+  }
+}
+
+async function verifyIssuerJwt(
+  parts: SdJwtParts,
+  options: VerifySdJwtOptions,
+): Promise<{ header: JwsHeader; payload: Record<string, unknown> }> {
+  const parsed = parseJws(parts.jwt, { algorithms: options.algorithms ?? JWS_ALGORITHMS, typ: options.typ });
+  const payload = parseStrictJsonObject(parsed.payloadBytes, { what: 'SD-JWT payload' });
+  const key = await options.issuerKey(parsed.header, payload);
+  verifyParsedJws(parsed, key, { payload: 'bytes' });
+  return { header: parsed.header, payload };
+}
+
+function verifyKeyBinding(
+  parts: SdJwtParts,
+  claims: Record<string, unknown>,
+  hashAlg: SdHashAlgorithm,
+  policy: Extract<HolderBindingPolicy, { required: true }>,
+  clock: Clock,
+): void {
+  if (parts.kbJwt === undefined)
+    failSdJwt('SDJWT_KB_REQUIRED', 'holder binding is required but no KB-JWT was presented');
+  const cnf = claims.cnf;
+  if (!isJsonObject(cnf) || cnf.jwk === undefined)
+    failSdJwt('SDJWT_CNF_MISSING', 'the credential has no holder key (cnf.jwk)');
+  let holderKey: PublicJwk;
+  try {
+    assertPublicJwk(cnf.jwk);
+    holderKey = toPublicJwk(cnf.jwk);
+  } catch (cause) {
+    if (isHavenError(cause))
+      failSdJwt('SDJWT_CNF_INVALID', 'the credential holder key is not a usable public key', {
+        cause,
+        details: { reason: cause.code },
+      });
+    throw cause;
+  }
+  let kb: Record<string, unknown>;
+  try {
+    kb = verifyJwt(parts.kbJwt, {
+      algorithms: policy.algorithms ?? JWS_ALGORITHMS,
+      typ: KB_JWT_TYP,
+      key: holderKey,
+      clock,
+      requireIat: true,
+      maxAgeSeconds: policy.maxAgeSeconds ?? 300,
+    }).payload;
+  } catch (cause) {
+    if (isHavenError(cause))
+      failSdJwt('SDJWT_KB_INVALID', 'the KB-JWT is not valid', { cause, details: { reason: cause.code } });
+    throw cause;
+  }
+  if (kb.nonce !== policy.nonce)
+    failSdJwt('SDJWT_KB_NONCE_MISMATCH', 'the KB-JWT was made for another transaction');
+  if (kb.aud !== policy.aud) failSdJwt('SDJWT_KB_AUD_MISMATCH', 'the KB-JWT was made for another verifier');
+  if (kb.sd_hash !== hashToBase64Url(hashAlg, parts.sdJwt)) {
+    failSdJwt('SDJWT_KB_SD_HASH_MISMATCH', 'the KB-JWT does not cover this presentation');
+  }
+}
+
+/**
+ * The checks of {@link verifySdJwt}, recorded on a caller's check log, so profiles (SD-JWT VC) can add
+ * theirs to one report.
+ */
+export async function runSdJwtChecks(
+  log: CheckLog,
+  presentation: unknown,
+  options: VerifySdJwtOptions,
+): Promise<SdJwtVerification> {
+  checkHolderPolicy(options.holderBinding);
+  const parts = log.run('format', () => splitSdJwt(presentation, options.limits));
+  const { header, payload } = await log.runAsync('issuer_signature', () => verifyIssuerJwt(parts, options));
+  const hashAlg = log.run('hash_algorithm', () =>
+    readHashAlgorithm(payload, options.hashAlgorithms ?? SD_HASH_ALGORITHMS),
+  );
+  const processed = log.run('disclosures', () =>
+    processPayload(
+      payload,
+      parts.disclosures.map((d) => decodeDisclosure(d, hashAlg, options.limits?.maxDepth)),
+      options.limits?.maxDepth,
+    ),
+  );
+  log.run('validity', () =>
+    checkJwtTimes(processed.claims, { clock: options.clock, requireExp: options.requireExp ?? false }),
+  );
+  const policy = options.holderBinding;
+  if (policy.required) {
+    log.run('holder_binding', () =>
+      verifyKeyBinding(parts, processed.claims, hashAlg, policy, options.clock),
+    );
+  } else if (policy.rejectKeyBinding && parts.kbJwt !== undefined) {
+    log.run('holder_binding', () =>
+      failSdJwt('SDJWT_KB_UNEXPECTED', 'an SD-JWT+KB was given where a plain SD-JWT is expected'),
+    );
+  }
+  return { claims: processed.claims, disclosed: processed.disclosed, header, holderBound: policy.required };
+}
+
+/**
+ * Verifies an SD-JWT or SD-JWT+KB (RFC 9901 §7.1, §7.3) and reports every check. Fails closed: the first
+ * failing check ends the verification with its code.
+ *
+ * @example
+ * ```ts
+ * const result = await verifySdJwt(presentation, {
+ *   issuerKey: () => issuerPublicJwk,
+ *   typ: 'example+sd-jwt',
+ *   clock: systemClock(),
+ *   holderBinding: { required: true, nonce, aud: 'https://verifier.example' },
+ * });
+ * if (result.verified) use(result.claims);
+ * ```
+ */
+export function verifySdJwt(
+  presentation: unknown,
+  options: VerifySdJwtOptions,
+): Promise<VerifyResult<SdJwtVerification>> {
+  return verifyWithReport((log) => runSdJwtChecks(log, presentation, options));
+}
