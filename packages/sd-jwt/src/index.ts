@@ -3,6 +3,7 @@ export { type Disclosure, decodeDisclosure, encodeDisclosure } from './disclosur
 export { failSdJwt, SD_JWT_ERROR_CODES, type SdJwtErrorCode } from './errors.js';
 export { readHashAlgorithm, SD_HASH_ALGORITHMS } from './hash-algorithm.js';
 export { type IssueSdJwtOptions, issueSdJwt, issueSdJwtSync } from './issue.js';
+export { createIssuerKeySource, type IssuerTrust, jwtVcIssuerMetadataUrl } from './issuer-key.js';
 export { SD_JWT_LIMITS, type SdJwtLimits } from './limits.js';
 export {
   decodeHeldSdJwt,
@@ -20,6 +21,17 @@ export {
   type ProcessedPayload,
   processPayload,
 } from './process.js';
+export {
+  type IssueSdJwtVcOptions,
+  issueSdJwtVc,
+  issueSdJwtVcSync,
+  LEGACY_SD_JWT_VC_TYP,
+  NEVER_SELECTIVELY_DISCLOSABLE,
+  SD_JWT_VC_TYP,
+  type SdJwtVcVerification,
+  type VerifySdJwtVcOptions,
+  verifySdJwtVc,
+} from './sd-jwt-vc.js';
 export type { ClaimPath, DisclosureFrame, SdHashAlgorithm } from './types.js';
 export {
   type HolderBindingPolicy,

@@ -24,7 +24,7 @@ import { failSdJwt } from './errors.js';
 import { hashToBase64Url, readHashAlgorithm, SD_HASH_ALGORITHMS } from './hash-algorithm.js';
 import type { SdJwtLimits } from './limits.js';
 import { KB_JWT_TYP } from './present.js';
-import { processPayload } from './process.js';
+import { type ProcessedPayload, processPayload } from './process.js';
 import type { ClaimPath, SdHashAlgorithm } from './types.js';
 
 /**
@@ -158,12 +158,13 @@ function verifyKeyBinding(
 
 /**
  * The checks of {@link verifySdJwt}, recorded on a caller's check log, so profiles (SD-JWT VC) can add
- * theirs to one report.
+ * theirs to one report; `profile.check` runs on the processed payload right after the disclosures.
  */
 export async function runSdJwtChecks(
   log: CheckLog,
   presentation: unknown,
   options: VerifySdJwtOptions,
+  profile?: { name: string; check: (processed: ProcessedPayload) => void },
 ): Promise<SdJwtVerification> {
   checkHolderPolicy(options.holderBinding);
   const parts = log.run('format', () => splitSdJwt(presentation, options.limits));
@@ -178,6 +179,9 @@ export async function runSdJwtChecks(
       options.limits?.maxDepth,
     ),
   );
+  // A profile's rules on the structure (e.g. SD-JWT VC: which claims must stay plain) come before the
+  // time and holder checks, so a structural violation is reported as such.
+  if (profile) log.run(profile.name, () => profile.check(processed));
   log.run('validity', () =>
     checkJwtTimes(processed.claims, { clock: options.clock, requireExp: options.requireExp ?? false }),
   );

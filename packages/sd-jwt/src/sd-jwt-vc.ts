@@ -1,0 +1,129 @@
+import { type Signer, type SyncSigner, type VerifyResult, verifyWithReport } from '@haven/core';
+import { failSdJwt } from './errors.js';
+import { type IssueSdJwtOptions, issueSdJwt, issueSdJwtSync } from './issue.js';
+import type { ProcessedPayload } from './process.js';
+import type { DisclosureFrame } from './types.js';
+import { runSdJwtChecks, type SdJwtVerification, type VerifySdJwtOptions } from './verify.js';
+
+/** The `typ` of an SD-JWT VC (SD-JWT VC §JOSE Header). */
+export const SD_JWT_VC_TYP = 'dc+sd-jwt';
+/** The `typ` of earlier drafts, accepted only with `allowLegacyTyp`. */
+export const LEGACY_SD_JWT_VC_TYP = 'vc+sd-jwt';
+
+/**
+ * Registered claims that an SD-JWT VC must keep plain, sub-claims included (SD-JWT VC §Registered JWT
+ * Claims): a verifier must always see who issued it, its type, validity, holder key and status.
+ */
+export const NEVER_SELECTIVELY_DISCLOSABLE: ReadonlySet<string> = new Set([
+  'iss',
+  'nbf',
+  'exp',
+  'cnf',
+  'vct',
+  'vct#integrity',
+  'aka_vcts',
+  'status',
+]);
+
+export type IssueSdJwtVcOptions<S extends Signer = Signer> = Omit<IssueSdJwtOptions<S>, 'typ'>;
+
+function checkVcInput(claims: Record<string, unknown>, frame: DisclosureFrame | undefined): void {
+  if (typeof claims.vct !== 'string' || claims.vct.length === 0)
+    failSdJwt('SDJWT_VC_VCT_MISSING', 'an SD-JWT VC needs a vct');
+  for (const name of frame?._sd ?? []) {
+    if (typeof name === 'string' && NEVER_SELECTIVELY_DISCLOSABLE.has(name)) {
+      failSdJwt(
+        'SDJWT_VC_CLAIM_NOT_ALLOWED_SD',
+        'a registered claim that must stay plain was made selectively disclosable',
+      );
+    }
+  }
+  for (const name of NEVER_SELECTIVELY_DISCLOSABLE) {
+    if (frame?.[name] !== undefined)
+      failSdJwt('SDJWT_VC_CLAIM_NOT_ALLOWED_SD', 'a frame applies inside a claim that must stay plain');
+  }
+}
+
+/**
+ * Issues an SD-JWT VC: an SD-JWT with `typ: dc+sd-jwt`, a `vct`, and `iss`, `nbf`, `exp`, `cnf`, `vct`,
+ * `status` kept plain.
+ *
+ * @example
+ * ```ts
+ * const credential = issueSdJwtVcSync(
+ *   { iss, vct: 'https://haven.example/vct/labour-contract/v1', iat, exp, employer_name: 'Acme' },
+ *   { signer, frame: { _sd: ['employer_name'] }, holderPublicJwk },
+ * );
+ * ```
+ */
+export function issueSdJwtVcSync(
+  claims: Record<string, unknown>,
+  options: IssueSdJwtVcOptions<SyncSigner>,
+): string {
+  checkVcInput(claims, options.frame);
+  return issueSdJwtSync(claims, { ...options, typ: SD_JWT_VC_TYP });
+}
+
+/** {@link issueSdJwtVcSync} with any signer. */
+export function issueSdJwtVc(claims: Record<string, unknown>, options: IssueSdJwtVcOptions): Promise<string> {
+  checkVcInput(claims, options.frame);
+  return issueSdJwt(claims, { ...options, typ: SD_JWT_VC_TYP });
+}
+
+export interface VerifySdJwtVcOptions extends Omit<VerifySdJwtOptions, 'typ'> {
+  /** Also accept `typ: vc+sd-jwt` from issuers on older drafts. Default false. */
+  allowLegacyTyp?: boolean;
+  /** Accept only these credential types. */
+  expectedVct?: readonly string[];
+}
+
+export interface SdJwtVcVerification extends SdJwtVerification {
+  readonly vct: string;
+  readonly issuer: string | undefined;
+}
+
+/**
+ * Verifies an SD-JWT VC presentation (SD-JWT VC §Verification and Processing): RFC 9901 §7.1/§7.3, then
+ * the profile — `vct` present (and expected, if a list is given), and no registered claim that must stay
+ * plain arrived through a disclosure.
+ *
+ * @example
+ * ```ts
+ * const result = await verifySdJwtVc(vp, {
+ *   issuerKey: createIssuerKeySource({ issuers: [registryDid], dids }),
+ *   clock: systemClock(),
+ *   holderBinding: { required: true, nonce, aud: clientId },
+ * });
+ * ```
+ */
+export function verifySdJwtVc(
+  presentation: unknown,
+  options: VerifySdJwtVcOptions,
+): Promise<VerifyResult<SdJwtVcVerification>> {
+  const typ = options.allowLegacyTyp ? [SD_JWT_VC_TYP, LEGACY_SD_JWT_VC_TYP] : SD_JWT_VC_TYP;
+  return verifyWithReport(async (log) => {
+    const profile = {
+      name: 'vc_profile',
+      check: ({ claims, disclosed }: ProcessedPayload) => {
+        for (const path of disclosed) {
+          if (typeof path[0] === 'string' && NEVER_SELECTIVELY_DISCLOSABLE.has(path[0])) {
+            failSdJwt(
+              'SDJWT_VC_CLAIM_NOT_ALLOWED_SD',
+              'a registered claim that must stay plain was selectively disclosed',
+            );
+          }
+        }
+        const { vct, iss } = claims;
+        if (typeof vct !== 'string' || vct.length === 0)
+          failSdJwt('SDJWT_VC_VCT_MISSING', 'the credential has no vct');
+        if (options.expectedVct !== undefined && !options.expectedVct.includes(vct)) {
+          failSdJwt('SDJWT_VC_CLAIM_INVALID', 'the credential is not of an expected type');
+        }
+        if (iss !== undefined && typeof iss !== 'string')
+          failSdJwt('SDJWT_VC_CLAIM_INVALID', 'iss must be a string');
+      },
+    };
+    const result = await runSdJwtChecks(log, presentation, { ...options, typ }, profile);
+    return { ...result, vct: result.claims.vct as string, issuer: result.claims.iss as string | undefined };
+  });
+}
