@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { encodeBase64Url } from './base64url.js';
-import { type DigestAlgorithm, digest } from './digest.js';
+import { type DigestAlgorithm, digest, digestBase64Url } from './digest.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -22,12 +22,16 @@ describe('digest', () => {
   }
 
   test('SHA-256 of the empty input', () => {
-    expect(hex(digest('sha-256', ''))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(hex(digest('sha-256', ''))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
   });
 
   test('rfc9901 §5.1: the digest of a disclosure is over its base64url text', () => {
     const disclosure = 'WyIyR0xDNDJzS1F2ZUNmR2ZyeU5STjl3IiwgImdpdmVuX25hbWUiLCAiSm9obiJd';
-    expect(encodeBase64Url(digest('sha-256', disclosure))).toBe('jsu9yVulwQQlhFlM_3JlzMaSFzglhQG0DpfayQwLUK4');
+    expect(encodeBase64Url(digest('sha-256', disclosure))).toBe(
+      'jsu9yVulwQQlhFlM_3JlzMaSFzglhQG0DpfayQwLUK4',
+    );
   });
 
   test('a string is hashed as UTF-8, not as UTF-16 or Latin-1', () => {
@@ -43,5 +47,21 @@ describe('digest', () => {
   test('refuses algorithms other than SHA-2 256/384/512', () => {
     expect(() => digest('sha-1' as DigestAlgorithm, 'abc')).toThrow(RangeError);
     expect(() => digest('toString' as DigestAlgorithm, 'abc')).toThrow(RangeError);
+  });
+});
+
+describe('digestBase64Url', () => {
+  test('equals base64url(digest(...)) for every algorithm, strings and bytes', () => {
+    for (const alg of ['sha-256', 'sha-384', 'sha-512'] as const) {
+      for (const data of ['', 'WyJzYWx0IiwibmFtZSIsMV0', 'é', new Uint8Array([0, 255, 7])]) {
+        expect(digestBase64Url(alg, data)).toBe(Buffer.from(digest(alg, data)).toString('base64url'));
+      }
+    }
+    // FIPS 180-2 "abc" vector, base64url.
+    expect(digestBase64Url('sha-256', 'abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+  });
+
+  test('refuses other algorithms', () => {
+    expect(() => digestBase64Url('md5' as never, 'x')).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 export { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
 export { BoundedCache } from './cache.js';
 export { type Clock, type ClockOptions, createClock, fixedClock, readClock, systemClock } from './clock.js';
-export { type DigestAlgorithm, digest } from './digest.js';
+export { type DigestAlgorithm, digest, digestBase64Url } from './digest.js';
 export { compressEcPoint, decompressEcPoint, type EcCurve } from './ec-point.js';
 export {
   CORE_ERROR_CODES,

@@ -1,4 +1,4 @@
-import { type DigestAlgorithm, digest, encodeBase64Url } from '@haven/core';
+import { digestBase64Url } from '@haven/core';
 import { failSdJwt } from './errors.js';
 import type { SdHashAlgorithm } from './types.js';
 
@@ -31,5 +31,5 @@ export function readHashAlgorithm(
 
 /** The digest of a disclosure or SD-JWT string (RFC 9901 §4.2.3): base64url of the hash of its ASCII text. */
 export function hashToBase64Url(alg: SdHashAlgorithm, text: string): string {
-  return encodeBase64Url(digest(alg as DigestAlgorithm, text));
+  return digestBase64Url(alg, text);
 }

@@ -1,7 +1,7 @@
 import {
   assertPublicJwk,
   randomBytes as csprngBytes,
-  digest,
+  digestBase64Url,
   encodeBase64Url,
   isJsonObject,
   type PublicJwk,
@@ -45,6 +45,25 @@ interface Builder {
   random: (length: number) => Uint8Array;
 }
 
+// Randomness is drawn in blocks: one CSPRNG call costs about as much for 512 bytes as for 16, and an
+// issuance needs a salt per disclosure. The pool lives for one issuance only and is never reused.
+const POOL_BYTES = 512;
+
+function pooledRandom(source: (length: number) => Uint8Array): (length: number) => Uint8Array {
+  let pool: Uint8Array = new Uint8Array(0);
+  let offset = 0;
+  return (length) => {
+    if (length > POOL_BYTES) return source(length);
+    if (offset + length > pool.length) {
+      pool = source(POOL_BYTES);
+      offset = 0;
+    }
+    const out = pool.subarray(offset, offset + length);
+    offset += length;
+    return out;
+  };
+}
+
 function checkFrameShape(frame: DisclosureFrame): void {
   if (!isJsonObject(frame)) failSdJwt('SDJWT_FRAME_INVALID', 'a disclosure frame must be an object');
   if (frame._sd !== undefined && !Array.isArray(frame._sd))
@@ -72,7 +91,7 @@ function newSalt(b: Builder): string {
 
 // RFC 9901 §4.2.5: a decoy is the digest of a random value, indistinguishable from a real one.
 function decoyDigest(b: Builder): string {
-  return encodeBase64Url(digest(b.alg, b.random(SALT_BYTES)));
+  return digestBase64Url(b.alg, b.random(SALT_BYTES));
 }
 
 function randomIndex(b: Builder, bound: number): number {
@@ -167,7 +186,7 @@ function buildPayload(
   if (options.holderPublicJwk !== undefined && payload.cnf !== undefined) {
     failSdJwt('SDJWT_CNF_INVALID', 'give the holder key either as holderPublicJwk or as cnf, not both');
   }
-  const b: Builder = { alg, disclosures: [], random: options.randomBytes ?? csprngBytes };
+  const b: Builder = { alg, disclosures: [], random: pooledRandom(options.randomBytes ?? csprngBytes) };
   const processed = conceal(payload, options.frame, b, 1) as Record<string, unknown>;
   processed._sd_alg = alg;
   if (options.holderPublicJwk !== undefined) {

@@ -61,6 +61,10 @@ export function processPayload(
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       for (const element of node) {
+        if (element === null || typeof element !== 'object') {
+          out.push(element);
+          continue;
+        }
         if (isJsonObject(element) && Object.hasOwn(element, '...')) {
           if (Object.keys(element).length !== 1)
             failSdJwt('SDJWT_MALFORMED', 'an array digest element has other members');
@@ -91,7 +95,9 @@ export function processPayload(
       if (key === '_sd_alg' && path.length === 0) continue;
       if (key === '...' || key === '_sd_alg')
         failSdJwt('SDJWT_RESERVED_CLAIM_NAME', 'a reserved name is used as a claim');
-      out[key] = walk(value, [...path, key], parent, depth + 1);
+      // Primitives need no walk (and no path array): most claims are strings and numbers.
+      out[key] =
+        value === null || typeof value !== 'object' ? value : walk(value, [...path, key], parent, depth + 1);
     }
     for (const digest of (sd as unknown[] | undefined) ?? []) {
       const found = claim(digest);

@@ -1,8 +1,10 @@
+import type { KeyObject } from 'node:crypto';
 import {
-  assertPublicJwk,
+  assertJwkUsableFor,
   type CheckLog,
   type Clock,
   checkJwtTimes,
+  importPublicJwk,
   isHavenError,
   isJsonObject,
   JWS_ALGORITHMS,
@@ -12,7 +14,6 @@ import {
   type PublicJwk,
   parseJws,
   parseStrictJsonObject,
-  toPublicJwk,
   type VerifyResult,
   verifyJwt,
   verifyParsedJws,
@@ -121,10 +122,11 @@ function verifyKeyBinding(
   const cnf = claims.cnf;
   if (!isJsonObject(cnf) || cnf.jwk === undefined)
     failSdJwt('SDJWT_CNF_MISSING', 'the credential has no holder key (cnf.jwk)');
-  let holderKey: PublicJwk;
+  let holderKey: KeyObject;
   try {
-    assertPublicJwk(cnf.jwk);
-    holderKey = toPublicJwk(cnf.jwk);
+    // Imported (and validated: public only, on the curve, usable for signatures) once per key.
+    holderKey = importPublicJwk(cnf.jwk);
+    assertJwkUsableFor(cnf.jwk as PublicJwk, 'verify');
   } catch (cause) {
     if (isHavenError(cause))
       failSdJwt('SDJWT_CNF_INVALID', 'the credential holder key is not a usable public key', {
