@@ -32,6 +32,27 @@ export {
   type VerifySdJwtVcOptions,
   verifySdJwtVc,
 } from './sd-jwt-vc.js';
+export {
+  type ClaimDisplayMetadata,
+  type ClaimMetadata,
+  checkIntegrity,
+  claimDisplayFor,
+  claimMetadataFor,
+  type DisplayMetadata,
+  displayFor,
+  mergeTypeMetadata,
+  parseTypeMetadata,
+  pickLocale,
+  type RenderingMetadata,
+  type ResolveTypeMetadataOptions,
+  resolveTypeMetadata,
+  type SdPolicy,
+  sdPolicyFor,
+  type TypeMetadata,
+  zClaimMetadata,
+  zDisplayMetadata,
+  zTypeMetadata,
+} from './type-metadata.js';
 export type { ClaimPath, DisclosureFrame, SdHashAlgorithm } from './types.js';
 export {
   type HolderBindingPolicy,
