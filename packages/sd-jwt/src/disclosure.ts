@@ -15,9 +15,10 @@ export interface Disclosure {
   readonly value: unknown;
 }
 
-// Names that cannot be disclosed: the SD-JWT structure's own (§4.2.1), and names that would reach
+// Names that cannot be disclosed: the SD-JWT structure's own (§4.2.1; `_sd_alg` is removed from the
+// processed payload, §7.1 step 3.6, so a disclosed one would be a claim nobody signed as such), and names that would reach
 // Object.prototype when the claim is inserted into the processed payload.
-const FORBIDDEN_NAMES = new Set(['_sd', '...', '__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_NAMES = new Set(['_sd', '_sd_alg', '...', '__proto__', 'constructor', 'prototype']);
 
 /**
  * Decodes one disclosure strictly: canonical base64url, strict UTF-8 JSON (no duplicate keys, depth cap), an

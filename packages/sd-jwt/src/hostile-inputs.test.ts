@@ -175,6 +175,15 @@ describe('hostile input: disclosures (RFC 9901 §7.1 step 3–5)', () => {
     },
   );
 
+  test('§4.1.1, §7.1 step 3.6: a disclosure named "_sd_alg" is rejected, at the top level and nested', async () => {
+    const encoded = encodeBase64Url(JSON.stringify(['c2FsdHNhbHRzYWx0c2FsdA', '_sd_alg', 'sha-512']));
+    expect(await code(signed({ _sd: [sha256(encoded)] }, [encoded]))).toBe('SDJWT_RESERVED_CLAIM_NAME');
+    expect(await code(signed({ o: { _sd: [sha256(encoded)] } }, [encoded]))).toBe(
+      'SDJWT_RESERVED_CLAIM_NAME',
+    );
+    expect(await code(signed({ o: { _sd_alg: 'sha-512' } }, []))).toBe('SDJWT_RESERVED_CLAIM_NAME');
+  });
+
   test('§7.1 step 3.3.2.1 / 3.3.3.1: a disclosure of the wrong kind for its digest is rejected', async () => {
     const element = disclosure(undefined, 'FR');
     expect(await code(signed({ _sd: [element.digest] }, [element.encoded]))).toBe(
@@ -463,6 +472,33 @@ describe('issuance and presentation', () => {
         expect.objectContaining({ code: 'SDJWT_RESERVED_CLAIM_NAME' }),
       );
     }
+  });
+
+  test('an undefined member is absent (as in JSON), never a disclosed null', () => {
+    const sd = issueSdJwtSync(
+      { given_name: 'Amina', portrait: undefined },
+      { signer: issuerSigner, typ: TYP, frame: { _sd: ['given_name'] } },
+    );
+    expect(decodeHeldSdJwt(sd).processed.claims).toEqual({ given_name: 'Amina' });
+  });
+
+  test('a frame naming a claim or element the payload lacks is refused: a typo must not leave a claim plain', () => {
+    expect(() =>
+      issueSdJwtSync(claims, {
+        signer: issuerSigner,
+        typ: TYP,
+        frame: { _sd: ['given_nmae', 'family_name'] },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'SDJWT_FRAME_INVALID' }));
+    expect(() =>
+      issueSdJwtSync(
+        { portrait: undefined },
+        { signer: issuerSigner, typ: TYP, frame: { _sd: ['portrait'] } },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'SDJWT_FRAME_INVALID' }));
+    expect(() =>
+      issueSdJwtSync(claims, { signer: issuerSigner, typ: TYP, frame: { nationalities: { _sd: [2] } } }),
+    ).toThrow(expect.objectContaining({ code: 'SDJWT_FRAME_INVALID' }));
   });
 
   test('a malformed frame is refused at issuance', () => {

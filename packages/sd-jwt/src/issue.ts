@@ -128,9 +128,17 @@ function concealObject(
       failSdJwt('SDJWT_FRAME_INVALID', 'frame "_sd" of an object must list property names');
     selective.add(key);
   }
+  // Strict: a frame entry naming a claim the payload lacks is refused. With optional claims, build the
+  // frame from the claims present; a tolerant frame would turn a typo into a personal claim left plain.
+  for (const key of selective) {
+    if (value[key] === undefined)
+      failSdJwt('SDJWT_FRAME_INVALID', 'the frame lists a claim the payload does not have');
+  }
   const out: Record<string, unknown> = {};
   const digests: string[] = [];
   for (const [key, member] of Object.entries(value)) {
+    // An undefined member is absent, as JSON.stringify treats it: never a disclosed null.
+    if (member === undefined) continue;
     if (STRUCTURAL_NAMES.has(key))
       failSdJwt('SDJWT_RESERVED_CLAIM_NAME', 'the payload uses a reserved claim name');
     const processed = conceal(member, subFrame(frame, key), b, depth + 1);
@@ -160,6 +168,8 @@ function concealArray(
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
       failSdJwt('SDJWT_FRAME_INVALID', 'frame "_sd" of an array must list element indices');
     }
+    if (index >= value.length)
+      failSdJwt('SDJWT_FRAME_INVALID', 'the frame lists an array element that does not exist');
     selective.add(index);
   }
   const out: unknown[] = value.map((element, index) => {

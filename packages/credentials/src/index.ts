@@ -1,0 +1,95 @@
+export {
+  AGE_THRESHOLDS,
+  type AgeOverClaims,
+  type AgeThreshold,
+  ageInYears,
+  deriveAgeOverClaims,
+  nextAgeFlagChange,
+} from './age.js';
+export { parseCalendarDate, zCalendarDate } from './calendar-date.js';
+export {
+  assertClaimPath,
+  CLAIM_PATH_MAX_LENGTH,
+  claimPathCovers,
+  formatClaimPath,
+  isClaimPath,
+} from './claim-path.js';
+export { COUNTRY_CODES, zCountryCode, zCurrencyCode } from './country-codes.js';
+export {
+  type AnyCredentialType,
+  CREDENTIAL_TYPE_IDS,
+  type CredentialType,
+  type CredentialTypeId,
+  DEFAULT_VCT_BASE,
+  type DeriveClaimsOptions,
+  isCredentialTypeId,
+  VCT_VERSION,
+  vctFor,
+  withVctBase,
+} from './credential-type.js';
+export { compareDecimalAmounts, zDecimalAmount } from './decimal-amount.js';
+export {
+  CREDENTIALS_ERROR_CODES,
+  type CredentialsErrorCode,
+  isCredentialsError,
+} from './errors.js';
+export {
+  ASSURANCE_LEVELS,
+  IDENTITY_RESTORATION,
+  type IdentityRestorationClaims,
+  type IdentityRestorationDeriveOptions,
+  type IdentityRestorationIssuedClaims,
+  PORTRAIT_MAX_BYTES,
+  zIdentityRestorationClaims,
+  zPlaceOfBirth,
+} from './identity-restoration.js';
+export {
+  ISIC_SECTIONS,
+  LABOUR_CONTRACT,
+  type LabourContractClaims,
+  type LabourContractDerivedClaims,
+  type LabourContractDeriveOptions,
+  type LabourContractIssuedClaims,
+  WAGE_PERIODS,
+  type Wage,
+  zContractDocumentDigest,
+  zLabourContractClaims,
+  zMoneyAmount,
+  zWage,
+} from './labour-contract.js';
+export { type PostalAddress, zPostalAddress } from './postal-address.js';
+export { type PreparedIssuance, type PrepareIssuanceOptions, prepareIssuance } from './prepare-issuance.js';
+export {
+  checkRequestAgainstPurpose,
+  claimsForPurpose,
+  getPurpose,
+  PURPOSES,
+  type Purpose,
+  type PurposeRequestEntry,
+} from './purposes.js';
+export {
+  HOUSEHOLD_SIZE_MAX,
+  REFUGEE_REGISTRATION,
+  REFUGEE_STATUSES,
+  type RefugeeRegistrationClaims,
+  type RefugeeRegistrationDeriveOptions,
+  type RefugeeRegistrationIssuedClaims,
+  zRefugeeRegistrationClaims,
+} from './refugee-registration.js';
+export {
+  CREDENTIAL_TYPES,
+  claimsJsonSchema,
+  claimsTemplate,
+  credentialTypeForVct,
+  getCredentialType,
+  validateClaims,
+} from './registry.js';
+export {
+  type ClaimDisplayMetadata,
+  type ClaimMetadata,
+  type ClaimSdMetadata,
+  METADATA_LOCALES,
+  type MetadataLocale,
+  type TypeDisplayMetadata,
+  type TypeMetadata,
+} from './type-metadata.js';
