@@ -76,3 +76,9 @@ describe('strict JSON for tokens', () => {
     expect(parseStrictJsonObject('{"a":1}')).toEqual({ a: 1 });
   });
 });
+
+test('limits from configuration that are NaN, fractional or negative are refused, not ignored', () => {
+  expect(() => parseStrictJson('{}', { maxDepth: Number.NaN })).toThrow(RangeError);
+  expect(() => parseStrictJson('{}', { maxBytes: -1 })).toThrow(RangeError);
+  expect(() => parseStrictJson('{}', { maxDepth: 1.5 })).toThrow(RangeError);
+});

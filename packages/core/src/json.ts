@@ -30,6 +30,10 @@ export function parseStrictJson(input: string | Uint8Array, options: StrictJsonO
   const maxBytes = options.maxBytes ?? LIMITS.jsonMaxBytes;
   const maxDepth = options.maxDepth ?? LIMITS.jsonMaxDepth;
   const what = options.what ?? 'JSON';
+  // A cap from configuration that is NaN or negative would disable the check: refuse it.
+  if (!(Number.isInteger(maxBytes) && maxBytes >= 0 && Number.isInteger(maxDepth) && maxDepth >= 1)) {
+    throw new RangeError('JSON limits must be integers (maxBytes >= 0, maxDepth >= 1)');
+  }
   const size = typeof input === 'string' ? input.length : input.byteLength;
   if (size > maxBytes) fail('JSON_TOO_LARGE', `${what} exceeds ${maxBytes} bytes`);
   let text: string;

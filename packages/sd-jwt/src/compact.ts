@@ -23,9 +23,9 @@ export interface SdJwtParts {
  * ```
  */
 export function splitSdJwt(text: unknown, limits: SdJwtLimits = {}): SdJwtParts {
-  const maxLength = limits.maxLength ?? SD_JWT_LIMITS.maxLength;
-  const maxDisclosures = limits.maxDisclosures ?? SD_JWT_LIMITS.maxDisclosures;
-  const maxDisclosureLength = limits.maxDisclosureLength ?? SD_JWT_LIMITS.maxDisclosureLength;
+  const maxLength = checkLimit(limits.maxLength, SD_JWT_LIMITS.maxLength);
+  const maxDisclosures = checkLimit(limits.maxDisclosures, SD_JWT_LIMITS.maxDisclosures);
+  const maxDisclosureLength = checkLimit(limits.maxDisclosureLength, SD_JWT_LIMITS.maxDisclosureLength);
   if (typeof text !== 'string') failSdJwt('SDJWT_MALFORMED', 'SD-JWT must be a string');
   if (text.length > maxLength) failSdJwt('SDJWT_TOO_LARGE', `SD-JWT exceeds ${maxLength} characters`);
   const last = text.lastIndexOf('~');
@@ -47,7 +47,20 @@ export function splitSdJwt(text: unknown, limits: SdJwtLimits = {}): SdJwtParts 
     if (d.length > maxDisclosureLength) failSdJwt('SDJWT_TOO_LARGE', 'a disclosure is too long');
   }
   const kb = text.slice(last + 1);
+  // After the last "~" there is either nothing (an SD-JWT) or a KB-JWT: anything else (a missing final
+  // "~", trailing garbage) is malformed, never a KB-JWT to be ignored.
+  if (kb.length > 0 && !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(kb)) {
+    failSdJwt('SDJWT_MALFORMED', 'the part after the last "~" is not a KB-JWT');
+  }
   return { jwt, disclosures, kbJwt: kb.length === 0 ? undefined : kb, sdJwt: text.slice(0, last + 1) };
+}
+
+/** A configured cap (e.g. from a config file): a positive integer, or the default when absent. */
+export function checkLimit(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1)
+    failSdJwt('SDJWT_POLICY_INVALID', 'SD-JWT limits must be positive integers');
+  return value;
 }
 
 /** Joins an issuer-signed JWT and disclosures into a compact SD-JWT (with the trailing `~`). */

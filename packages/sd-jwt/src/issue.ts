@@ -78,11 +78,21 @@ function checkFrameShape(frame: DisclosureFrame): void {
 }
 
 function subFrame(frame: DisclosureFrame | undefined, key: string | number): DisclosureFrame | undefined {
-  if (frame === undefined) return undefined;
+  if (frame === undefined || !Object.hasOwn(frame, String(key))) return undefined;
   const sub = frame[String(key)];
   if (sub === undefined) return undefined;
   if (!isJsonObject(sub)) failSdJwt('SDJWT_FRAME_INVALID', 'a nested frame must be an object');
   return sub as DisclosureFrame;
+}
+
+/** A nested frame under a name the payload does not have would leave the intended claim plain. */
+function checkNestedFrameKeys(frame: DisclosureFrame | undefined, exists: (key: string) => boolean): void {
+  if (frame === undefined) return;
+  for (const key of Object.keys(frame)) {
+    if (key === '_sd' || key === '_sd_decoy') continue;
+    if (!exists(key))
+      failSdJwt('SDJWT_FRAME_INVALID', 'the frame describes a claim the payload does not have');
+  }
 }
 
 function newSalt(b: Builder): string {
@@ -131,9 +141,11 @@ function concealObject(
   // Strict: a frame entry naming a claim the payload lacks is refused. With optional claims, build the
   // frame from the claims present; a tolerant frame would turn a typo into a personal claim left plain.
   for (const key of selective) {
-    if (value[key] === undefined)
+    if (!Object.hasOwn(value, key) || value[key] === undefined) {
       failSdJwt('SDJWT_FRAME_INVALID', 'the frame lists a claim the payload does not have');
+    }
   }
+  checkNestedFrameKeys(frame, (key) => Object.hasOwn(value, key) && value[key] !== undefined);
   const out: Record<string, unknown> = {};
   const digests: string[] = [];
   for (const [key, member] of Object.entries(value)) {
@@ -172,6 +184,7 @@ function concealArray(
       failSdJwt('SDJWT_FRAME_INVALID', 'the frame lists an array element that does not exist');
     selective.add(index);
   }
+  checkNestedFrameKeys(frame, (key) => /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < value.length);
   const out: unknown[] = value.map((element, index) => {
     const processed = conceal(element, subFrame(frame, index), b, depth + 1);
     if (!selective.has(index)) return processed;
@@ -193,8 +206,10 @@ function buildPayload(
   const alg = options.hashAlg ?? 'sha-256';
   if (alg !== 'sha-256' && alg !== 'sha-384' && alg !== 'sha-512')
     failSdJwt('SDJWT_HASH_ALG_UNSUPPORTED', 'unsupported _sd_alg');
-  if (options.holderPublicJwk !== undefined && payload.cnf !== undefined) {
-    failSdJwt('SDJWT_CNF_INVALID', 'give the holder key either as holderPublicJwk or as cnf, not both');
+  if (payload.cnf !== undefined) {
+    // One way in for the holder key, the one that is checked: a cnf in the claims could carry a private
+    // key or an unchecked confirmation method.
+    failSdJwt('SDJWT_CNF_INVALID', 'give the holder key as holderPublicJwk, not as a cnf claim');
   }
   const b: Builder = { alg, disclosures: [], random: pooledRandom(options.randomBytes ?? csprngBytes) };
   const processed = conceal(payload, options.frame, b, 1) as Record<string, unknown>;

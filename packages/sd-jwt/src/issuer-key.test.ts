@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createGuardedFetch, createSigner, fixedClock, type PublicJwk, toPublicJwk } from '@haven/core';
+import {
+  createClock,
+  createGuardedFetch,
+  createSigner,
+  fixedClock,
+  type PublicJwk,
+  toPublicJwk,
+} from '@haven/core';
 import { createDidJwk, createDidResolver } from '@haven/did';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HOLDER_PUBLIC, ISSUER_KEY, ISSUER_PUBLIC, OTHER_KEY } from '../test/keys.js';
@@ -220,20 +227,47 @@ describe('issuer trust (RFC 9901 §7.1 step 2.3; SD-JWT VC §Issuer Verification
     ).toBe('SDJWT_ISSUER_METADATA_INVALID');
   });
 
-  test('metadata is fetched once per ttl, and a failure is not cached', async () => {
+  test('metadata is reused for its ttl; a failure is remembered only briefly (no fetch flood)', async () => {
     const calls: string[] = [];
     const routes: Record<string, unknown> = {};
     const origin = await serve(routes, calls);
-    const source = createIssuerKeySource({ issuers: [origin], fetch: loopbackFetch() });
+    let now = NOW;
+    const source = createIssuerKeySource({
+      issuers: [origin],
+      fetch: loopbackFetch(),
+      clock: createClock(() => now),
+      metadataTtlSeconds: 300,
+    });
     const options = { issuerKey: source, clock, holderBinding: { required: false as const } };
     expect((await verifySdJwtVc(credential(origin, 'k1'), options)).verified).toBe(false);
     routes['/.well-known/jwt-vc-issuer'] = {
       issuer: origin,
       jwks: { keys: [{ ...ISSUER_PUBLIC, kid: 'k1' }] },
     };
+    // Within the failure window the failure stands, without a new fetch.
+    expect((await verifySdJwtVc(credential(origin, 'k1'), options)).verified).toBe(false);
+    expect(calls).toHaveLength(1);
+    now += 11;
     expect((await verifySdJwtVc(credential(origin, 'k1'), options)).verified).toBe(true);
+    now += 200;
     expect((await verifySdJwtVc(credential(origin, 'k1'), options)).verified).toBe(true);
-    expect(calls).toEqual(['/.well-known/jwt-vc-issuer', '/.well-known/jwt-vc-issuer']);
+    expect(calls).toHaveLength(2);
+    now += 200;
+    expect((await verifySdJwtVc(credential(origin, 'k1'), options)).verified).toBe(true);
+    expect(calls).toHaveLength(3);
+    expect(() => createIssuerKeySource({ issuers: [], metadataTtlSeconds: Number.NaN })).toThrow(RangeError);
+  });
+
+  test('a trusted key marked for encryption (use/key_ops) is not used to verify', async () => {
+    for (const marked of [{ use: 'enc' }, { key_ops: ['encrypt'] }]) {
+      const keys = { 'https://registry.example': [{ ...ISSUER_PUBLIC, ...marked, kid: 'k1' } as PublicJwk] };
+      expect(
+        await verify(credential('https://registry.example', 'k1'), {
+          issuers: ['https://registry.example'],
+          keys,
+        }),
+      ).toBe('SDJWT_ISSUER_KEY_NOT_FOUND');
+    }
   });
 
   test('no key source for the issuer → SDJWT_ISSUER_KEY_NOT_FOUND', async () => {

@@ -1,6 +1,8 @@
 import {
+  assertJwkUsableFor,
   assertPublicJwk,
   BoundedCache,
+  type Clock,
   type GuardedFetch,
   isHavenError,
   isJsonObject,
@@ -28,7 +30,13 @@ export interface IssuerTrust {
   fetch?: GuardedFetch;
   /** How long fetched issuer metadata is reused (seconds, default 300). */
   metadataTtlSeconds?: number;
+  /** Time source for the metadata cache (default: the system clock). */
+  clock?: Clock;
 }
+
+/** A failed metadata retrieval is remembered this long, so unsigned tokens naming a trusted issuer whose
+ * metadata is down cannot make the verifier fetch again and again. */
+const FAILURE_TTL_MS = 10_000;
 
 const zJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(100) }).loose();
 const zIssuerMetadata = z
@@ -72,6 +80,8 @@ function pickKey(keys: readonly unknown[], kid: string | undefined): PublicJwk {
   const key = candidates[0];
   try {
     assertPublicJwk(key);
+    // Checked before the JWK is reduced to its key members, which drops `use` and `key_ops`.
+    assertJwkUsableFor(key, 'verify');
   } catch (cause) {
     if (isHavenError(cause))
       failSdJwt('SDJWT_ISSUER_KEY_NOT_FOUND', 'the issuer key is not a usable public key', { cause });
@@ -132,9 +142,14 @@ async function keysFromMetadata(fetch: GuardedFetch, iss: string): Promise<reado
  */
 export function createIssuerKeySource(trust: IssuerTrust): IssuerKeySource {
   const trusted = new Set(trust.issuers);
+  const ttlSeconds = trust.metadataTtlSeconds ?? 300;
+  if (!(Number.isFinite(ttlSeconds) && ttlSeconds >= 0))
+    throw new RangeError('metadataTtlSeconds must be a non-negative number');
+  const clock = trust.clock;
   const metadataCache = new BoundedCache<string, Promise<readonly unknown[]>>({
     maxEntries: 256,
-    ttlMs: (trust.metadataTtlSeconds ?? 300) * 1000,
+    ttlMs: ttlSeconds * 1000,
+    ...(clock ? { now: () => clock.now() * 1000 } : {}),
   });
   return async (header: JwsHeader, payload: Record<string, unknown>) => {
     const iss = payload.iss;
@@ -156,8 +171,8 @@ export function createIssuerKeySource(trust: IssuerTrust): IssuerKeySource {
       if (keys === undefined) {
         keys = keysFromMetadata(trust.fetch, iss);
         metadataCache.set(iss, keys);
-        // A failed retrieval must not be cached for the ttl.
-        keys.catch(() => metadataCache.delete(iss));
+        // A failure is kept only briefly: long enough to stop a flood of fetches, short enough to recover.
+        keys.catch(() => metadataCache.set(iss, keys as Promise<readonly unknown[]>, FAILURE_TTL_MS));
       }
       return pickKey(await keys, kid);
     }

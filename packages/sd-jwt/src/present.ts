@@ -1,9 +1,9 @@
 import { type Clock, readClock, type Signer, type SyncSigner, signJws, signJwsSync } from '@haven/core';
-import { joinSdJwt, splitSdJwt } from './compact.js';
+import { checkLimit, joinSdJwt, splitSdJwt } from './compact.js';
 import { type Disclosure, decodeDisclosure } from './disclosure.js';
 import { failSdJwt } from './errors.js';
 import { hashToBase64Url, readHashAlgorithm } from './hash-algorithm.js';
-import type { SdJwtLimits } from './limits.js';
+import { SD_JWT_LIMITS, type SdJwtLimits } from './limits.js';
 import { decodeJwtPayloadUnverified, type ProcessedPayload, processPayload } from './process.js';
 import type { ClaimPath, SdHashAlgorithm } from './types.js';
 
@@ -50,14 +50,15 @@ export function decodeHeldSdJwt(sdJwt: string, limits: SdJwtLimits = {}): HeldSd
   const parts = splitSdJwt(sdJwt, limits);
   if (parts.kbJwt !== undefined)
     failSdJwt('SDJWT_KB_UNEXPECTED', 'a holder receives an SD-JWT, not an SD-JWT+KB');
+  const maxDepth = checkLimit(limits.maxDepth, SD_JWT_LIMITS.maxDepth);
   const payload = decodeJwtPayloadUnverified(parts.jwt);
   const hashAlg = readHashAlgorithm(payload);
-  const disclosures = parts.disclosures.map((d) => decodeDisclosure(d, hashAlg, limits.maxDepth));
+  const disclosures = parts.disclosures.map((d) => decodeDisclosure(d, hashAlg, maxDepth));
   return {
     jwt: parts.jwt,
     disclosures,
     hashAlg,
-    processed: processPayload(payload, disclosures, limits.maxDepth),
+    processed: processPayload(payload, disclosures, maxDepth),
   };
 }
 
@@ -99,8 +100,14 @@ function pathExists(claims: unknown, pattern: ClaimPath): boolean {
 }
 
 /** The disclosures (in their original order) that reveal exactly the requested paths. */
+/** Most claim paths in one presentation request. */
+const MAX_PATHS = 1024;
+
 export function selectDisclosures(held: HeldSdJwt, disclose: readonly ClaimPath[]): string[] {
   const { placements, claims } = held.processed;
+  if (!Array.isArray(disclose) || disclose.length > MAX_PATHS) {
+    failSdJwt('SDJWT_TOO_LARGE', `a presentation takes at most ${MAX_PATHS} claim paths`);
+  }
   const selected = new Set<string>();
   for (const pattern of disclose) {
     if (!Array.isArray(pattern) || pattern.length === 0)

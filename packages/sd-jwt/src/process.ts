@@ -1,4 +1,5 @@
 import { decodeBase64Url, isHavenError, isJsonObject, parseStrictJsonObject } from '@haven/core';
+import { checkLimit } from './compact.js';
 import type { Disclosure } from './disclosure.js';
 import { failSdJwt } from './errors.js';
 import { SD_JWT_LIMITS } from './limits.js';
@@ -36,6 +37,7 @@ export function processPayload(
   disclosures: readonly Disclosure[],
   maxDepth: number = SD_JWT_LIMITS.maxDepth,
 ): ProcessedPayload {
+  const depthCap = checkLimit(maxDepth, SD_JWT_LIMITS.maxDepth);
   const byDigest = new Map<string, Disclosure>();
   for (const d of disclosures) {
     if (byDigest.has(d.digest)) failSdJwt('SDJWT_DUPLICATE_DISCLOSURE', 'the same disclosure was sent twice');
@@ -57,7 +59,7 @@ export function processPayload(
     parent: string | undefined,
     depth: number,
   ): unknown => {
-    if (depth > maxDepth) failSdJwt('SDJWT_TOO_DEEP', 'the payload or a disclosure nests too deeply');
+    if (depth > depthCap) failSdJwt('SDJWT_TOO_DEEP', 'the payload or a disclosure nests too deeply');
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       for (const element of node) {

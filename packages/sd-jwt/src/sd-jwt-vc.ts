@@ -70,6 +70,14 @@ export function issueSdJwtVc(claims: Record<string, unknown>, options: IssueSdJw
   return issueSdJwt(claims, { ...options, typ: SD_JWT_VC_TYP });
 }
 
+/** True when a value holds an `_sd` member or a `{"...": digest}` element anywhere inside. */
+function containsDigests(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsDigests);
+  if (value === null || typeof value !== 'object') return false;
+  if (Object.hasOwn(value, '_sd') || Object.hasOwn(value, '...')) return true;
+  return Object.values(value).some(containsDigests);
+}
+
 export interface VerifySdJwtVcOptions extends Omit<VerifySdJwtOptions, 'typ'> {
   /** Also accept `typ: vc+sd-jwt` from issuers on older drafts. Default false. */
   allowLegacyTyp?: boolean;
@@ -104,7 +112,17 @@ export function verifySdJwtVc(
   return verifyWithReport(async (log) => {
     const profile = {
       name: 'vc_profile',
-      check: ({ claims, disclosed }: ProcessedPayload) => {
+      check: ({ claims, disclosed }: ProcessedPayload, signed: Readonly<Record<string, unknown>>) => {
+        // "Including any of their sub-claims": a digest left inside one of these claims is a concealed
+        // sub-claim even if the holder did not send its disclosure (e.g. a hidden status index).
+        for (const name of NEVER_SELECTIVELY_DISCLOSABLE) {
+          if (signed[name] !== undefined && containsDigests(signed[name])) {
+            failSdJwt(
+              'SDJWT_VC_CLAIM_NOT_ALLOWED_SD',
+              'a registered claim that must stay plain has concealed parts',
+            );
+          }
+        }
         for (const path of disclosed) {
           if (typeof path[0] === 'string' && NEVER_SELECTIVELY_DISCLOSABLE.has(path[0])) {
             failSdJwt(

@@ -19,11 +19,11 @@ import {
   verifyParsedJws,
   verifyWithReport,
 } from '@haven/core';
-import { type SdJwtParts, splitSdJwt } from './compact.js';
+import { checkLimit, type SdJwtParts, splitSdJwt } from './compact.js';
 import { decodeDisclosure } from './disclosure.js';
 import { failSdJwt } from './errors.js';
 import { hashToBase64Url, readHashAlgorithm, SD_HASH_ALGORITHMS } from './hash-algorithm.js';
-import type { SdJwtLimits } from './limits.js';
+import { SD_JWT_LIMITS, type SdJwtLimits } from './limits.js';
 import { KB_JWT_TYP } from './present.js';
 import { type ProcessedPayload, processPayload } from './process.js';
 import type { ClaimPath, SdHashAlgorithm } from './types.js';
@@ -69,6 +69,17 @@ export interface VerifySdJwtOptions {
   holderBinding: HolderBindingPolicy;
   /** Require `exp` in the processed payload (RFC 9901 §7.1 step 6, §9.7). */
   requireExp?: boolean;
+  /**
+   * This verifier's identifier, if credentials may be addressed to it. A credential that carries `aud`
+   * must name it (RFC 9901 §7.1 step 6); without this option such a credential is refused.
+   */
+  audience?: string;
+  /**
+   * How a `status` claim (Token Status List, revocation/suspension) is checked. A credential with a
+   * status is refused unless a checker is given (fail closed), or `'unchecked'` says the verifier's
+   * policy accepts not checking it; the report then says so.
+   */
+  status?: ((status: unknown, claims: Record<string, unknown>) => void | Promise<void>) | 'unchecked';
   limits?: SdJwtLimits;
 }
 
@@ -104,7 +115,8 @@ async function verifyIssuerJwt(
   options: VerifySdJwtOptions,
 ): Promise<{ header: JwsHeader; payload: Record<string, unknown> }> {
   const parsed = parseJws(parts.jwt, { algorithms: options.algorithms ?? JWS_ALGORITHMS, typ: options.typ });
-  const payload = parseStrictJsonObject(parsed.payloadBytes, { what: 'SD-JWT payload' });
+  // Frozen: the key lookup sees the unverified payload and must not be able to change what is verified.
+  const payload = deepFreeze(parseStrictJsonObject(parsed.payloadBytes, { what: 'SD-JWT payload' }));
   const key = await options.issuerKey(parsed.header, payload);
   verifyParsedJws(parsed, key, { payload: 'bytes' });
   return { header: parsed.header, payload };
@@ -158,17 +170,44 @@ function verifyKeyBinding(
   }
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function checkAudience(claims: Record<string, unknown>, audience: string | undefined): void {
+  const aud = claims.aud;
+  if (aud === undefined) return;
+  const names = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : undefined;
+  if (names === undefined || !names.every((a) => typeof a === 'string')) {
+    failSdJwt('SDJWT_AUDIENCE_MISMATCH', 'the credential "aud" is malformed');
+  }
+  if (audience === undefined || !names.includes(audience)) {
+    failSdJwt('SDJWT_AUDIENCE_MISMATCH', 'the credential is addressed to another audience');
+  }
+}
+
+/** The profile hook: runs right after the disclosures, on the signed payload and the processed one. */
+export interface SdJwtProfile {
+  readonly name: string;
+  check(processed: ProcessedPayload, signedPayload: Readonly<Record<string, unknown>>): void;
+}
+
 /**
  * The checks of {@link verifySdJwt}, recorded on a caller's check log, so profiles (SD-JWT VC) can add
- * theirs to one report; `profile.check` runs on the processed payload right after the disclosures.
+ * theirs to one report; `profile.check` runs right after the disclosures are processed.
  */
 export async function runSdJwtChecks(
   log: CheckLog,
   presentation: unknown,
   options: VerifySdJwtOptions,
-  profile?: { name: string; check: (processed: ProcessedPayload) => void },
+  profile?: SdJwtProfile,
 ): Promise<SdJwtVerification> {
   checkHolderPolicy(options.holderBinding);
+  const maxDepth = checkLimit(options.limits?.maxDepth, SD_JWT_LIMITS.maxDepth);
   const parts = log.run('format', () => splitSdJwt(presentation, options.limits));
   const { header, payload } = await log.runAsync('issuer_signature', () => verifyIssuerJwt(parts, options));
   const hashAlg = log.run('hash_algorithm', () =>
@@ -177,16 +216,17 @@ export async function runSdJwtChecks(
   const processed = log.run('disclosures', () =>
     processPayload(
       payload,
-      parts.disclosures.map((d) => decodeDisclosure(d, hashAlg, options.limits?.maxDepth)),
-      options.limits?.maxDepth,
+      parts.disclosures.map((d) => decodeDisclosure(d, hashAlg, maxDepth)),
+      maxDepth,
     ),
   );
   // A profile's rules on the structure (e.g. SD-JWT VC: which claims must stay plain) come before the
   // time and holder checks, so a structural violation is reported as such.
-  if (profile) log.run(profile.name, () => profile.check(processed));
-  log.run('validity', () =>
-    checkJwtTimes(processed.claims, { clock: options.clock, requireExp: options.requireExp ?? false }),
-  );
+  if (profile) log.run(profile.name, () => profile.check(processed, payload));
+  log.run('validity', () => {
+    checkJwtTimes(processed.claims, { clock: options.clock, requireExp: options.requireExp ?? false });
+    checkAudience(processed.claims, options.audience);
+  });
   const policy = options.holderBinding;
   if (policy.required) {
     log.run('holder_binding', () =>
@@ -196,6 +236,17 @@ export async function runSdJwtChecks(
     log.run('holder_binding', () =>
       failSdJwt('SDJWT_KB_UNEXPECTED', 'an SD-JWT+KB was given where a plain SD-JWT is expected'),
     );
+  }
+  if (processed.claims.status !== undefined) {
+    const checker = options.status;
+    if (checker === 'unchecked') log.pass('status_not_checked');
+    else if (checker === undefined) {
+      log.run('status', () =>
+        failSdJwt('SDJWT_STATUS_UNCHECKED', 'the credential has a status and no status checker was given'),
+      );
+    } else {
+      await log.runAsync('status', async () => checker(processed.claims.status, processed.claims));
+    }
   }
   return { claims: processed.claims, disclosed: processed.disclosed, header, holderBound: policy.required };
 }
