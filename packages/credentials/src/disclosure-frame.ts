@@ -12,6 +12,9 @@ export interface FrameLayout {
   readonly arrays?: readonly string[];
 }
 
+/** Arrays of selectively disclosable elements are padded with decoys to at least this many digests. */
+export const ARRAY_PADDING = 4;
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -46,7 +49,8 @@ function concealObject(
  * The default disclosure frame for `claims` under `layout`: every present claim is selectively
  * disclosable; objects listed in `recursive` have each member concealed first (a verifier may ask for
  * `["workplace","country"]` alone), arrays listed in `arrays` have each element concealed (one nationality
- * can be shown without the others). Absent claims are replaced by decoy digests. Claims outside the
+ * can be shown without the others) and padded with decoys to {@link ARRAY_PADDING} digests. Absent claims
+ * are replaced by decoy digests. Claims outside the
  * layout are refused with `CREDENTIAL_CLAIMS_INVALID`, never passed through in the clear.
  *
  * @example
@@ -55,7 +59,7 @@ function concealObject(
  *   claims: ['given_name', 'nationalities', 'portrait'],
  *   arrays: ['nationalities'],
  * });
- * // { _sd: ['given_name', 'nationalities'], _sd_decoy: 1, nationalities: { _sd: [0] } }
+ * // { _sd: ['given_name', 'nationalities'], _sd_decoy: 1, nationalities: { _sd: [0], _sd_decoy: 3 } }
  * ```
  */
 export function buildDisclosureFrame(claims: Record<string, unknown>, layout: FrameLayout): DisclosureFrame {
@@ -82,7 +86,11 @@ export function buildDisclosureFrame(claims: Record<string, unknown>, layout: Fr
         details: { paths: [formatClaimPath([name])] },
       });
     }
-    frame[name] = { _sd: value.map((_, i) => i) };
+    // The array of digests travels with its parent disclosure, so its length would tell a verifier how
+    // many nationalities the holder has: pad short arrays with decoy elements (RFC 9901 §4.2.5).
+    const decoys = Math.max(0, ARRAY_PADDING - value.length);
+    frame[name] =
+      decoys > 0 ? { _sd: value.map((_, i) => i), _sd_decoy: decoys } : { _sd: value.map((_, i) => i) };
   }
   return frame as DisclosureFrame;
 }

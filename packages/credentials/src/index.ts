@@ -28,6 +28,7 @@ export {
   withVctBase,
 } from './credential-type.js';
 export { compareDecimalAmounts, zDecimalAmount } from './decimal-amount.js';
+export { ARRAY_PADDING } from './disclosure-frame.js';
 export {
   CREDENTIALS_ERROR_CODES,
   type CredentialsErrorCode,
