@@ -31,7 +31,8 @@ export class BoundedCache<K, V> {
   get(key: K): V | undefined {
     const entry = this.#map.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.#now()) {
+    // Entries without a time to live skip the clock read: this runs on every key import on hot paths.
+    if (entry.expiresAt !== Number.POSITIVE_INFINITY && entry.expiresAt <= this.#now()) {
       this.#map.delete(key);
       return undefined;
     }

@@ -94,16 +94,28 @@ function checkOptionalMembers(jwk: Record<string, unknown>, info: CurveInfo): vo
  * ```
  */
 export function assertPublicJwk(value: unknown): asserts value is PublicJwk {
+  checkPublicJwk(value, false);
+}
+
+// RSA/oct private members too: anything private is refused before looking at the key type.
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'] as const;
+
+/**
+ * {@link assertPublicJwk}, in its order of checks. `coordinatesKnownGood` skips only the decoding of
+ * `x`/`y` (the costly part), for a caller that found these exact strings among keys that already passed
+ * it; every other check still runs, so the same errors come out in the same order.
+ */
+function checkPublicJwk(value: unknown, coordinatesKnownGood: boolean): asserts value is PublicJwk {
   if (!isJsonObject(value)) fail('JWK_INVALID', 'JWK must be a JSON object');
-  // RSA/oct private members too: refuse anything private before looking at the key type.
-  for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+  for (const member of PRIVATE_MEMBERS) {
     if (Object.hasOwn(value, member))
       fail('JWK_PRIVATE_KEY_NOT_ALLOWED', 'a private key was given where a public key is expected');
   }
   const info = curveOf(value);
-  checkCoordinate(value, 'x', info.size);
-  if (info.kty === 'EC') checkCoordinate(value, 'y', info.size);
-  else if (value.y !== undefined) fail('JWK_INVALID', 'OKP JWK must not have "y"');
+  if (!coordinatesKnownGood) checkCoordinate(value, 'x', info.size);
+  if (info.kty === 'EC') {
+    if (!coordinatesKnownGood) checkCoordinate(value, 'y', info.size);
+  } else if (value.y !== undefined) fail('JWK_INVALID', 'OKP JWK must not have "y"');
   checkOptionalMembers(value, info);
 }
 
@@ -136,6 +148,15 @@ const importedByObject = new WeakMap<
 // Algorithm per KeyObject, so the hot path does not read asymmetricKeyDetails each time.
 const algorithmOfKey = new WeakMap<KeyObject, JwsAlgorithm>();
 
+/** The cache key of a JWK's material, or undefined when its members are not even strings. */
+function materialCacheKey(jwk: unknown): string | undefined {
+  if (typeof jwk !== 'object' || jwk === null) return undefined;
+  const { crv, x, y } = jwk as Record<string, unknown>;
+  if (typeof crv !== 'string' || typeof x !== 'string' || (y !== undefined && typeof y !== 'string'))
+    return undefined;
+  return `${crv}.${x}.${y ?? ''}`;
+}
+
 /**
  * Imports a public JWK as a `node:crypto` KeyObject, cached by its key material. A P-256/P-384 point
  * that is not on the curve is rejected with `JWK_INVALID`.
@@ -153,13 +174,17 @@ export function importPublicJwk(jwk: unknown): KeyObject {
     const j = jwk as PublicJwk;
     if (seen.x === j.x && seen.y === j.y && seen.crv === j.crv && j.d === undefined) return seen.key;
   }
-  assertPublicJwk(jwk);
-  const cacheKey = `${jwk.crv}.${jwk.x}.${jwk.y ?? ''}`;
-  const cached = publicKeyCache.get(cacheKey);
+  // Next: the same key material as before in a new object (e.g. a credential's `cnf.jwk`, a fresh
+  // object on every verification). The cache holds only material that passed every check, and its key
+  // is unambiguous (no "." in base64url or curve names), so a hit means `x`/`y` are exactly strings that
+  // decoded correctly before; the object's other members are still checked in full.
+  const cacheKey = materialCacheKey(jwk);
+  const cached = cacheKey === undefined ? undefined : publicKeyCache.get(cacheKey);
   if (cached) {
-    importedByObject.set(jwk, { key: cached, crv: jwk.crv, x: jwk.x, y: jwk.y });
+    checkPublicJwk(jwk, true);
     return cached;
   }
+  assertPublicJwk(jwk);
   if (jwk.crv === 'Ed25519') {
     // OpenSSL does not validate Ed25519 points; a small-order key would let anyone forge signatures.
     const problem = ed25519KeyProblem(decodeBase64Url(jwk.x));
@@ -176,7 +201,7 @@ export function importPublicJwk(jwk: unknown): KeyObject {
     fail('JWK_INVALID', 'JWK is not a valid public key (e.g. point not on the curve)', { cause });
   }
   algorithmOfKey.set(key, CURVES[jwk.crv].alg);
-  publicKeyCache.set(cacheKey, key);
+  publicKeyCache.set(`${jwk.crv}.${jwk.x}.${jwk.y ?? ''}`, key);
   importedByObject.set(jwk, { key, crv: jwk.crv, x: jwk.x, y: jwk.y });
   return key;
 }

@@ -1,5 +1,6 @@
 import { KeyObject, verify } from 'node:crypto';
 import { decodeBase64Url, encodeBase64Url } from './base64url.js';
+import { BoundedCache } from './cache.js';
 import { fail } from './errors.js';
 import { parseStrictJsonObject, type StrictJsonOptions } from './json.js';
 import {
@@ -162,10 +163,12 @@ export interface VerifiedJws<P = Record<string, unknown>> {
  */
 function checkPolicy(policy: JwsPolicy): void {
   const { algorithms, typ } = policy ?? ({} as JwsPolicy);
+  // The frozen default list (the common case) is valid by construction.
   if (
-    !Array.isArray(algorithms) ||
-    algorithms.length === 0 ||
-    !algorithms.every((a) => (JWS_ALGORITHMS as readonly string[]).includes(a))
+    algorithms !== JWS_ALGORITHMS &&
+    (!Array.isArray(algorithms) ||
+      algorithms.length === 0 ||
+      !algorithms.every((a) => (JWS_ALGORITHMS as readonly string[]).includes(a)))
   ) {
     fail('JWS_POLICY_INVALID', 'policy "algorithms" must be a non-empty array of supported algorithms');
   }
@@ -215,10 +218,8 @@ export function parseJws(token: unknown, policy: JwsPolicy): ParsedJws {
   const signaturePart = token.slice(second + 1);
   if (payloadPart.length === 0) fail('JWS_MALFORMED', 'detached or empty payloads are not accepted');
 
-  const header = parseStrictJsonObject(decodeBase64Url(headerPart, 'JWS header'), {
-    ...policy.json,
-    what: 'JWS header',
-  });
+  const header =
+    policy.json === undefined ? decodeHeaderCached(headerPart) : decodeHeader(headerPart, policy.json);
   const alg = header.alg;
   if (typeof alg !== 'string' || !(JWS_ALGORITHMS as readonly string[]).includes(alg)) {
     fail('JWS_ALG_NOT_ALLOWED', 'token algorithm is not supported');
@@ -257,6 +258,27 @@ export function parseJws(token: unknown, policy: JwsPolicy): ParsedJws {
     signature,
     payloadBytes,
   };
+}
+
+function decodeHeader(headerPart: string, json: StrictJsonOptions | undefined): Record<string, unknown> {
+  return parseStrictJsonObject(decodeBase64Url(headerPart, 'JWS header'), { ...json, what: 'JWS header' });
+}
+
+// Protected headers repeat byte for byte: one issuer's credentials, one wallet's KB-JWTs. Decoding one
+// (strict base64url and JSON) costs about a microsecond, so headers decoded under the default JSON limits
+// are kept per encoded string. Only headers whose members are all primitives are kept: frozen, they are
+// then immutable and can be shared by every token that carries them. Failures are not kept, and every
+// policy check after decoding still runs on each token.
+const decodedHeaders = new BoundedCache<string, Record<string, unknown>>({ maxEntries: 256 });
+
+function decodeHeaderCached(headerPart: string): Record<string, unknown> {
+  const hit = decodedHeaders.get(headerPart);
+  if (hit !== undefined) return hit;
+  const header = decodeHeader(headerPart, undefined);
+  if (Object.values(header).every((v) => v === null || typeof v !== 'object')) {
+    decodedHeaders.set(headerPart, Object.freeze(header));
+  }
+  return header;
 }
 
 function checkEcdsaScalars(signature: Uint8Array, order: Buffer): void {
@@ -347,6 +369,18 @@ export function verifyJws<P = Record<string, unknown>>(
   token: unknown,
   options: VerifyJwsOptions,
 ): VerifiedJws<P> {
+  return verifyJwsAs<P>(token, options, options.payload);
+}
+
+/**
+ * {@link verifyJws} with the payload mode given apart, so `verifyJwt` need not copy its caller's options
+ * to force `payload: 'json'`.
+ */
+export function verifyJwsAs<P>(
+  token: unknown,
+  options: VerifyJwsOptions,
+  payload: VerifyJwsOptions['payload'],
+): VerifiedJws<P> {
   const parsed = parseJws(token, options);
   const source = options.key;
   const key =
@@ -355,7 +389,7 @@ export function verifyJws<P = Record<string, unknown>>(
       : typeof source === 'function'
         ? source(parsed.header)
         : source;
-  return verifyParsedJws<P>(parsed, key, options);
+  return verifyParsedJws<P>(parsed, key, { payload, json: options.json });
 }
 
 /** {@link verifyJws} with a key lookup that may be asynchronous (e.g. DID resolution). */

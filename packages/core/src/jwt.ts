@@ -4,7 +4,7 @@ import {
   type VerifiedJws,
   type VerifyJwsAsyncOptions,
   type VerifyJwsOptions,
-  verifyJws,
+  verifyJwsAs,
   verifyJwsAsync,
 } from './jws.js';
 
@@ -73,7 +73,7 @@ export function verifyJwt<P = Record<string, unknown>>(
   token: unknown,
   options: VerifyJwtOptions,
 ): VerifiedJws<P> {
-  const result = verifyJws<Record<string, unknown>>(token, { ...options, payload: 'json' });
+  const result = verifyJwsAs<Record<string, unknown>>(token, options, 'json');
   checkJwtTimes(result.payload, options);
   return result as VerifiedJws<P>;
 }

@@ -92,8 +92,10 @@ export function processPayload(
     if (sd !== undefined && !Array.isArray(sd))
       failSdJwt('SDJWT_MALFORMED', '"_sd" must be an array of digests');
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) {
+    // Keys, not entries: no [key, value] pair is allocated per claim.
+    for (const key of Object.keys(node)) {
       if (key === '_sd') continue;
+      const value = node[key];
       if (key === '_sd_alg' && path.length === 0) continue;
       if (key === '...' || key === '_sd_alg')
         failSdJwt('SDJWT_RESERVED_CLAIM_NAME', 'a reserved name is used as a claim');

@@ -3,7 +3,7 @@ import { failSdJwt } from './errors.js';
 import { type IssueSdJwtOptions, issueSdJwt, issueSdJwtSync } from './issue.js';
 import type { ProcessedPayload } from './process.js';
 import type { DisclosureFrame } from './types.js';
-import { runSdJwtChecks, type SdJwtVerification, type VerifySdJwtOptions } from './verify.js';
+import { runChecks, type SdJwtVerification, type VerifySdJwtOptions } from './verify.js';
 
 /** The `typ` of an SD-JWT VC (SD-JWT VC §JOSE Header). */
 export const SD_JWT_VC_TYP = 'dc+sd-jwt';
@@ -90,6 +90,19 @@ export interface SdJwtVcVerification extends SdJwtVerification {
   readonly issuer: string | undefined;
 }
 
+function withVcMembers(result: SdJwtVerification): SdJwtVcVerification {
+  // Spelled out rather than spread: one object of a fixed shape, built once per verification.
+  const { claims, disclosed, header, holderBound } = result;
+  return {
+    claims,
+    disclosed,
+    header,
+    holderBound,
+    vct: claims.vct as string,
+    issuer: claims.iss as string | undefined,
+  };
+}
+
 /**
  * Verifies an SD-JWT VC presentation (SD-JWT VC §Verification and Processing): RFC 9901 §7.1/§7.3, then
  * the profile — `vct` present (and expected, if a list is given), and no registered claim that must stay
@@ -109,7 +122,7 @@ export function verifySdJwtVc(
   options: VerifySdJwtVcOptions,
 ): Promise<VerifyResult<SdJwtVcVerification>> {
   const typ = options.allowLegacyTyp ? [SD_JWT_VC_TYP, LEGACY_SD_JWT_VC_TYP] : SD_JWT_VC_TYP;
-  return verifyWithReport(async (log) => {
+  return verifyWithReport((log) => {
     const profile = {
       name: 'vc_profile',
       check: ({ claims, disclosed }: ProcessedPayload, signed: Readonly<Record<string, unknown>>) => {
@@ -141,7 +154,7 @@ export function verifySdJwtVc(
           failSdJwt('SDJWT_VC_CLAIM_INVALID', 'iss must be a string');
       },
     };
-    const result = await runSdJwtChecks(log, presentation, { ...options, typ }, profile);
-    return { ...result, vct: result.claims.vct as string, issuer: result.claims.iss as string | undefined };
+    const result = runChecks(log, presentation, options, typ, profile);
+    return result instanceof Promise ? result.then(withVcMembers) : withVcMembers(result);
   });
 }

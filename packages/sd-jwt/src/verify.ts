@@ -110,16 +110,52 @@ function checkHolderPolicy(policy: HolderBindingPolicy): void {
   }
 }
 
-async function verifyIssuerJwt(
+interface IssuerJwt {
+  header: JwsHeader;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Verifies the issuer-signed JWT. Synchronous when the key source answers at once (a configured key, a
+ * cache hit: the common case), so the hot path pays no promise and microtask hops for it; a key source
+ * that returns a promise (or any thenable, as `await` would accept) is waited for.
+ */
+function verifyIssuerJwt(
   parts: SdJwtParts,
-  options: VerifySdJwtOptions,
-): Promise<{ header: JwsHeader; payload: Record<string, unknown> }> {
-  const parsed = parseJws(parts.jwt, { algorithms: options.algorithms ?? JWS_ALGORITHMS, typ: options.typ });
+  options: ChecksOptions,
+  typ: VerifySdJwtOptions['typ'],
+): IssuerJwt | Promise<IssuerJwt> {
+  const parsed = parseJws(parts.jwt, { algorithms: options.algorithms ?? JWS_ALGORITHMS, typ });
   // Frozen: the key lookup sees the unverified payload and must not be able to change what is verified.
   const payload = deepFreeze(parseStrictJsonObject(parsed.payloadBytes, { what: 'SD-JWT payload' }));
-  const key = await options.issuerKey(parsed.header, payload);
-  verifyParsedJws(parsed, key, { payload: 'bytes' });
-  return { header: parsed.header, payload };
+  const key = options.issuerKey(parsed.header, payload);
+  const finish = (resolved: KeyInput): IssuerJwt => {
+    verifyParsedJws(parsed, resolved, { payload: 'bytes' });
+    return { header: parsed.header, payload };
+  };
+  return isThenable(key) ? Promise.resolve(key).then(finish) : finish(key);
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** `log.run` for a step that may finish now or later: a synchronous result is recorded without an await. */
+function runStep<T>(log: CheckLog, name: string, step: () => T | Promise<T>): T | Promise<T> {
+  let value: T | Promise<T>;
+  try {
+    value = step();
+  } catch (error) {
+    // Recorded as the failing check, exactly as `log.run` would; rethrown by it.
+    return log.run(name, () => {
+      throw error;
+    });
+  }
+  return value instanceof Promise ? log.runAsync(name, () => value) : log.run(name, () => value);
 }
 
 function verifyKeyBinding(
@@ -172,7 +208,9 @@ function verifyKeyBinding(
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const member of Object.values(value)) deepFreeze(member);
+    // Primitives (most members) are skipped here rather than by a call each.
+    for (const member of Object.values(value))
+      if (member !== null && typeof member === 'object') deepFreeze(member);
     Object.freeze(value);
   }
   return value;
@@ -206,10 +244,42 @@ export async function runSdJwtChecks(
   options: VerifySdJwtOptions,
   profile?: SdJwtProfile,
 ): Promise<SdJwtVerification> {
+  return runChecks(log, presentation, options, options.typ, profile);
+}
+
+type ChecksOptions = Omit<VerifySdJwtOptions, 'typ'>;
+
+/**
+ * {@link runSdJwtChecks}, synchronous whenever nothing needs waiting for (a key source and a status
+ * checker that answer at once): a verification then costs no promise or microtask hop per step. Only
+ * the issuer key lookup and the status checker can make it asynchronous. `typ` is passed apart so a
+ * profile (SD-JWT VC) need not copy the caller's options to set it.
+ */
+export function runChecks(
+  log: CheckLog,
+  presentation: unknown,
+  options: ChecksOptions,
+  typ: VerifySdJwtOptions['typ'],
+  profile?: SdJwtProfile,
+): SdJwtVerification | Promise<SdJwtVerification> {
   checkHolderPolicy(options.holderBinding);
   const maxDepth = checkLimit(options.limits?.maxDepth, SD_JWT_LIMITS.maxDepth);
   const parts = log.run('format', () => splitSdJwt(presentation, options.limits));
-  const { header, payload } = await log.runAsync('issuer_signature', () => verifyIssuerJwt(parts, options));
+  const issuer = runStep(log, 'issuer_signature', () => verifyIssuerJwt(parts, options, typ));
+  return issuer instanceof Promise
+    ? issuer.then((verified) => checkIssued(log, parts, verified, options, maxDepth, profile))
+    : checkIssued(log, parts, issuer, options, maxDepth, profile);
+}
+
+/** The checks after the issuer signature: disclosures, profile, validity, holder binding, status. */
+function checkIssued(
+  log: CheckLog,
+  parts: SdJwtParts,
+  { header, payload }: IssuerJwt,
+  options: ChecksOptions,
+  maxDepth: number,
+  profile: SdJwtProfile | undefined,
+): SdJwtVerification | Promise<SdJwtVerification> {
   const hashAlg = log.run('hash_algorithm', () =>
     readHashAlgorithm(payload, options.hashAlgorithms ?? SD_HASH_ALGORITHMS),
   );
@@ -237,6 +307,12 @@ export async function runSdJwtChecks(
       failSdJwt('SDJWT_KB_UNEXPECTED', 'an SD-JWT+KB was given where a plain SD-JWT is expected'),
     );
   }
+  const result: SdJwtVerification = {
+    claims: processed.claims,
+    disclosed: processed.disclosed,
+    header,
+    holderBound: policy.required,
+  };
   if (processed.claims.status !== undefined) {
     const checker = options.status;
     if (checker === 'unchecked') log.pass('status_not_checked');
@@ -245,10 +321,12 @@ export async function runSdJwtChecks(
         failSdJwt('SDJWT_STATUS_UNCHECKED', 'the credential has a status and no status checker was given'),
       );
     } else {
-      await log.runAsync('status', async () => checker(processed.claims.status, processed.claims));
+      return log
+        .runAsync('status', async () => checker(processed.claims.status, processed.claims))
+        .then(() => result);
     }
   }
-  return { claims: processed.claims, disclosed: processed.disclosed, header, holderBound: policy.required };
+  return result;
 }
 
 /**
@@ -270,5 +348,5 @@ export function verifySdJwt(
   presentation: unknown,
   options: VerifySdJwtOptions,
 ): Promise<VerifyResult<SdJwtVerification>> {
-  return verifyWithReport((log) => runSdJwtChecks(log, presentation, options));
+  return verifyWithReport((log) => runChecks(log, presentation, options, options.typ));
 }
