@@ -4,10 +4,17 @@ import {
   checkRequestAgainstPurpose,
   claimsForPurpose,
   claimsTemplate,
+  getCredentialType,
   PURPOSES,
   prepareIssuance,
 } from '@haven/credentials';
-import { issueSdJwtVcSync, presentSdJwtSync, verifySdJwtVc } from '@haven/sd-jwt';
+import {
+  issueSdJwtVcSync,
+  parseTypeMetadata,
+  presentSdJwtSync,
+  type TypeMetadata,
+  verifySdJwtVc,
+} from '@haven/sd-jwt';
 import { describe, expect, test } from 'vitest';
 import { FIXED_KEYS } from './fixtures.js';
 
@@ -86,6 +93,21 @@ describe('the three credential types through SD-JWT VC, one purpose at a time', 
         ).not.toThrow();
       }
       expect(result.disclosed.length).toBeGreaterThan(0);
+    },
+  );
+
+  test.each(CREDENTIAL_TYPE_IDS)(
+    '%s: credentials issued with the default frame satisfy the type’s own Type Metadata',
+    async (typeId) => {
+      const metadata = getCredentialType(typeId).typeMetadata as unknown as TypeMetadata;
+      expect(() => parseTypeMetadata(metadata)).not.toThrow();
+      const result = await verifySdJwtVc(issue(typeId), {
+        issuerKey: () => toPublicJwk(FIXED_KEYS.ES256),
+        clock,
+        holderBinding: { required: false },
+        typeMetadata: metadata,
+      });
+      expect(result.verified ? 'ok' : result.error.code).toBe('ok');
     },
   );
 

@@ -53,6 +53,7 @@ export {
   zDisplayMetadata,
   zTypeMetadata,
 } from './type-metadata.js';
+export { checkClaimsAgainstTypeMetadata } from './type-metadata-check.js';
 export type { ClaimPath, DisclosureFrame, SdHashAlgorithm } from './types.js';
 export {
   type HolderBindingPolicy,

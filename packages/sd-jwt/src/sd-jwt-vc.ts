@@ -2,6 +2,8 @@ import { type Signer, type SyncSigner, type VerifyResult, verifyWithReport } fro
 import { failSdJwt } from './errors.js';
 import { type IssueSdJwtOptions, issueSdJwt, issueSdJwtSync } from './issue.js';
 import type { ProcessedPayload } from './process.js';
+import type { TypeMetadata } from './type-metadata.js';
+import { checkClaimsAgainstTypeMetadata } from './type-metadata-check.js';
 import type { DisclosureFrame } from './types.js';
 import { runChecks, type SdJwtVerification, type VerifySdJwtOptions } from './verify.js';
 
@@ -83,6 +85,12 @@ export interface VerifySdJwtVcOptions extends Omit<VerifySdJwtOptions, 'typ'> {
   allowLegacyTyp?: boolean;
   /** Accept only these credential types. */
   expectedVct?: readonly string[];
+  /**
+   * The credential type's Type Metadata, fully resolved (`resolveTypeMetadata`, with `vct#integrity`).
+   * When given, its `vct` must be the credential's and the claims are validated against its claim
+   * metadata (`sd`, `mandatory`); a violation rejects the credential (SD-JWT VC §Processing Type Metadata).
+   */
+  typeMetadata?: TypeMetadata;
 }
 
 export interface SdJwtVcVerification extends SdJwtVerification {
@@ -154,6 +162,17 @@ export function verifySdJwtVc(
           failSdJwt('SDJWT_VC_CLAIM_INVALID', 'iss must be a string');
       },
     };
+    const metadata = options.typeMetadata;
+    if (metadata !== undefined) {
+      const vcProfile = profile.check;
+      profile.check = (processed, signed) => {
+        vcProfile(processed, signed);
+        if (processed.claims.vct !== metadata.vct) {
+          failSdJwt('SDJWT_VC_TYPE_METADATA_VIOLATION', 'the Type Metadata is for another credential type');
+        }
+        checkClaimsAgainstTypeMetadata(processed, metadata);
+      };
+    }
     const result = runChecks(log, presentation, options, typ, profile);
     return result instanceof Promise ? result.then(withVcMembers) : withVcMembers(result);
   });
