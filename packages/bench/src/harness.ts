@@ -70,3 +70,37 @@ export async function measure(cases: readonly BenchCase[], rounds = 11): Promise
     return { name: c.name, opsPerSecond: median(perRound), rounds: perRound };
   });
 }
+
+/** One Haven case and the baselines it is compared with, measured together. */
+export interface ComparisonSet {
+  haven: BenchCase;
+  baselines: BenchCase[];
+}
+
+/** A Haven case's result next to one baseline. */
+export interface Comparison {
+  case: string;
+  opsPerSecond: number;
+  baseline: string;
+  baselineOpsPerSecond: number;
+  ratio: number;
+}
+
+/** Measures each set (its cases interleaved) and returns Haven's ratio against every baseline. */
+export async function compare(sets: readonly ComparisonSet[]): Promise<Comparison[]> {
+  const comparisons: Comparison[] = [];
+  for (const set of sets) {
+    const [haven, ...baselines] = await measure([set.haven, ...set.baselines]);
+    if (!haven) throw new Error('benchmark produced no result');
+    for (const base of baselines) {
+      comparisons.push({
+        case: haven.name,
+        opsPerSecond: haven.opsPerSecond,
+        baseline: base.name,
+        baselineOpsPerSecond: base.opsPerSecond,
+        ratio: ratioOf(haven, base),
+      });
+    }
+  }
+  return comparisons;
+}

@@ -9,15 +9,7 @@ import {
   verifyJws,
 } from '@haven/core';
 import { CompactSign, compactVerify, importJWK } from 'jose';
-import { type BenchCase, measure, ratioOf } from './harness.js';
-
-export interface Comparison {
-  case: string;
-  opsPerSecond: number;
-  baseline: string;
-  baselineOpsPerSecond: number;
-  ratio: number;
-}
+import { type Comparison, type ComparisonSet, compare } from './harness.js';
 
 const PAYLOAD = {
   iss: 'did:web:registry.example.gov',
@@ -60,7 +52,7 @@ async function casesFor(alg: JwsAlgorithm) {
   // Each set: Haven's case, then its baselines. "raw … + JSON" does the least any JWS library must do
   // besides the signature (serialize and encode, or decode and parse): the ratio against it is Haven's
   // own overhead; the ratio against bare raw crypto is the issue's goal.
-  const sets: { haven: BenchCase; baselines: BenchCase[] }[] = [
+  const sets: ComparisonSet[] = [
     {
       haven: {
         name: `@haven/core signJwsSync ${alg}`,
@@ -105,21 +97,5 @@ async function casesFor(alg: JwsAlgorithm) {
 
 /** Core JWS against raw node:crypto (the ceiling) and jose (the common peer), ES256 and EdDSA. */
 export async function benchJws(): Promise<Comparison[]> {
-  const comparisons: Comparison[] = [];
-  for (const alg of ['ES256', 'EdDSA'] as const) {
-    for (const set of await casesFor(alg)) {
-      const [haven, ...baselines] = await measure([set.haven, ...set.baselines]);
-      if (!haven) throw new Error('benchmark produced no result');
-      for (const base of baselines) {
-        comparisons.push({
-          case: haven.name,
-          opsPerSecond: haven.opsPerSecond,
-          baseline: base.name,
-          baselineOpsPerSecond: base.opsPerSecond,
-          ratio: ratioOf(haven, base),
-        });
-      }
-    }
-  }
-  return comparisons;
+  return compare([...(await casesFor('ES256')), ...(await casesFor('EdDSA'))]);
 }

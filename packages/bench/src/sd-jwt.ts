@@ -3,8 +3,7 @@ import { createSigner, fixedClock, generateKeyPair, toPublicJwk } from '@haven/c
 import { issueSdJwtVcSync, presentSdJwtSync, verifySdJwtVc } from '@haven/sd-jwt';
 import { ES256, generateSalt, digest as peerDigest } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-import { type BenchCase, measure, ratioOf } from './harness.js';
-import type { Comparison } from './jws.js';
+import { type Comparison, type ComparisonSet, compare } from './harness.js';
 
 const NOW = 1_780_304_400;
 const NONCE = 'n-0S6_WzA2Mj';
@@ -121,7 +120,7 @@ export async function benchSdJwt(): Promise<Comparison[]> {
   });
   await peerDefault.verify(peerDefaultPresentation, { keyBindingNonce: NONCE, currentDate: NOW });
 
-  const sets: { haven: BenchCase; baselines: BenchCase[] }[] = [
+  const sets: ComparisonSet[] = [
     {
       haven: {
         name: 'issue SD-JWT VC, 12 SD claims',
@@ -189,19 +188,5 @@ export async function benchSdJwt(): Promise<Comparison[]> {
     },
   ];
 
-  const comparisons: Comparison[] = [];
-  for (const set of sets) {
-    const [haven, ...baselines] = await measure([set.haven, ...set.baselines]);
-    if (!haven) throw new Error('benchmark produced no result');
-    for (const base of baselines) {
-      comparisons.push({
-        case: haven.name,
-        opsPerSecond: haven.opsPerSecond,
-        baseline: base.name,
-        baselineOpsPerSecond: base.opsPerSecond,
-        ratio: ratioOf(haven, base),
-      });
-    }
-  }
-  return comparisons;
+  return compare(sets);
 }

@@ -1,4 +1,5 @@
 import { type Clock, readClock, type Signer, type SyncSigner, signJws, signJwsSync } from '@haven/core';
+import { selectClaimValues } from './claim-path.js';
 import { checkLimit, joinSdJwt, splitSdJwt } from './compact.js';
 import { type Disclosure, decodeDisclosure } from './disclosure.js';
 import { failSdJwt } from './errors.js';
@@ -75,30 +76,6 @@ function matches(pattern: ClaimPath, path: readonly (string | number)[], length:
   return true;
 }
 
-function pathExists(claims: unknown, pattern: ClaimPath): boolean {
-  let nodes: unknown[] = [claims];
-  for (const step of pattern) {
-    const next: unknown[] = [];
-    for (const node of nodes) {
-      if (step === null) {
-        if (Array.isArray(node)) next.push(...node);
-      } else if (typeof step === 'number') {
-        if (Array.isArray(node) && step >= 0 && step < node.length) next.push(node[step]);
-      } else if (
-        node !== null &&
-        typeof node === 'object' &&
-        !Array.isArray(node) &&
-        Object.hasOwn(node, step)
-      ) {
-        next.push((node as Record<string, unknown>)[step]);
-      }
-    }
-    if (next.length === 0) return false;
-    nodes = next;
-  }
-  return true;
-}
-
 /** The disclosures (in their original order) that reveal exactly the requested paths. */
 /** Most claim paths in one presentation request. */
 const MAX_PATHS = 1024;
@@ -112,7 +89,7 @@ export function selectDisclosures(held: HeldSdJwt, disclose: readonly ClaimPath[
   for (const pattern of disclose) {
     if (!Array.isArray(pattern) || pattern.length === 0)
       failSdJwt('SDJWT_CLAIM_PATH_NOT_FOUND', 'a claim path must be a non-empty array');
-    if (!pathExists(claims, pattern))
+    if (selectClaimValues(claims, pattern).length === 0)
       failSdJwt('SDJWT_CLAIM_PATH_NOT_FOUND', 'a requested claim is not in the credential');
     for (const [digest, { path }] of placements) {
       // The disclosure reveals an ancestor of (or the) requested claim, or lies inside it.

@@ -1,7 +1,7 @@
+import { selectClaimValues } from './claim-path.js';
 import { failSdJwt } from './errors.js';
 import type { ProcessedPayload } from './process.js';
 import { sdPolicyFor, type TypeMetadata } from './type-metadata.js';
-import type { ClaimPath } from './types.js';
 
 function pathKey(path: readonly (string | number | null)[]): string {
   return JSON.stringify(path);
@@ -22,30 +22,6 @@ function* claimPaths(value: unknown, path: (string | number)[]): Generator<(stri
       yield* claimPaths((value as Record<string, unknown>)[key], at);
     }
   }
-}
-
-function present(claims: unknown, path: ClaimPath): boolean {
-  let nodes: unknown[] = [claims];
-  for (const step of path) {
-    const next: unknown[] = [];
-    for (const node of nodes) {
-      if (step === null) {
-        if (Array.isArray(node)) next.push(...node);
-      } else if (typeof step === 'number') {
-        if (Array.isArray(node) && step < node.length) next.push(node[step]);
-      } else if (
-        node !== null &&
-        typeof node === 'object' &&
-        !Array.isArray(node) &&
-        Object.hasOwn(node, step)
-      ) {
-        next.push((node as Record<string, unknown>)[step]);
-      }
-    }
-    if (next.length === 0) return false;
-    nodes = next;
-  }
-  return true;
 }
 
 /**
@@ -78,7 +54,11 @@ export function checkClaimsAgainstTypeMetadata(processed: ProcessedPayload, meta
     }
   }
   for (const claim of metadata.claims ?? []) {
-    if (claim.mandatory === true && claim.sd === 'never' && !present(processed.claims, claim.path)) {
+    if (
+      claim.mandatory === true &&
+      claim.sd === 'never' &&
+      selectClaimValues(processed.claims, claim.path).length === 0
+    ) {
       failSdJwt('SDJWT_VC_TYPE_METADATA_VIOLATION', 'a mandatory claim is missing');
     }
   }
