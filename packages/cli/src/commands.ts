@@ -1,0 +1,295 @@
+import { existsSync } from 'node:fs';
+import {
+  type Clock,
+  createGuardedFetch,
+  createSigner,
+  fixedClock,
+  generateKeyPair,
+  isHavenError,
+  type JwsAlgorithm,
+  type JwsHeader,
+  type KeyInput,
+  type PublicJwk,
+  systemClock,
+  toPublicJwk,
+} from '@haven/core';
+import {
+  CREDENTIAL_TYPE_IDS,
+  type CredentialTypeId,
+  checkRequestAgainstPurpose,
+  claimsForPurpose,
+  claimsJsonSchema,
+  claimsTemplate,
+  credentialTypeForVct,
+  isCredentialTypeId,
+  prepareIssuance,
+} from '@haven/credentials';
+import { createDidJwk, createDidResolver } from '@haven/did';
+import {
+  type ClaimPath,
+  createIssuerKeySource,
+  decodeHeldSdJwt,
+  failSdJwt,
+  issueSdJwtVcSync,
+  presentSdJwtSync,
+  SD_JWT_VC_TYP,
+  verifySdJwtVc,
+} from '@haven/sd-jwt';
+import { formatClaimPathArg, parseClaimPathList } from './claim-path-arg.js';
+import { CliError } from './cli-error.js';
+import { parseDuration } from './duration.js';
+import { type CliIo, readInput, readJsonFile, writeSecretFile } from './io.js';
+import { readPrivateKey, readPublicKey } from './keys.js';
+
+function credentialType(type: string): CredentialTypeId {
+  if (!isCredentialTypeId(type))
+    throw new CliError(`--type must be one of: ${CREDENTIAL_TYPE_IDS.join(', ')}`);
+  return type;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function parseNow(now: string | undefined): Clock {
+  if (now === undefined) return systemClock();
+  if (!/^[0-9]{1,12}$/.test(now)) throw new CliError('--now takes a time in UNIX seconds');
+  return fixedClock(Number(now));
+}
+
+/** `haven claims template|schema --type TYPE` */
+export function claimsCommand(kind: 'template' | 'schema', options: { type: string }, io: CliIo): void {
+  const type = credentialType(options.type);
+  io.stdout(json(kind === 'template' ? claimsTemplate(type) : claimsJsonSchema(type)));
+}
+
+/** `haven keys generate [--alg] [--out FILE]` */
+export function keysGenerateCommand(options: { alg: string; out?: string }, io: CliIo): void {
+  if (!['ES256', 'ES384', 'EdDSA'].includes(options.alg))
+    throw new CliError('--alg must be ES256, ES384 or EdDSA');
+  const { privateJwk, publicJwk } = generateKeyPair(options.alg as JwsAlgorithm);
+  const did = createDidJwk(publicJwk);
+  if (options.out !== undefined) {
+    if (existsSync(options.out)) throw new CliError('the --out file exists already; it is never overwritten');
+    writeSecretFile(options.out, json(privateJwk));
+    io.stdout(json({ publicJwk, did }));
+  } else {
+    io.stderr('warning: no --out given, so the private key is printed; keep it secret\n');
+    io.stdout(json({ privateJwk, publicJwk, did }));
+  }
+}
+
+/** `haven did resolve DID [--json] [--allow-http-loopback]` */
+export async function didResolveCommand(
+  did: string,
+  options: { json?: boolean; allowHttpLoopback?: boolean },
+  io: CliIo,
+): Promise<void> {
+  const resolver = createDidResolver({ fetch: fetcher(options.allowHttpLoopback, io) });
+  const document = await resolver.resolve(did);
+  io.stdout(options.json ? `${JSON.stringify({ did, didDocument: document })}\n` : json(document));
+}
+
+function fetcher(allowHttpLoopback: boolean | undefined, io: CliIo) {
+  if (allowHttpLoopback) {
+    io.stderr(
+      'WARNING: --allow-http-loopback is on: plain http to 127.0.0.1 is allowed (local testing only)\n',
+    );
+  }
+  return createGuardedFetch({ allowHttpLoopback: allowHttpLoopback === true });
+}
+
+export interface IssueOptions {
+  type: string;
+  claims: string;
+  issuerKey: string;
+  holderKey?: string;
+  format: string;
+  validFor?: string;
+  issuer?: string;
+  now?: string;
+}
+
+/** `haven issue --type T --claims FILE --issuer-key JWKFILE [--holder-key FILE] [--valid-for D]` */
+export async function issueCommand(options: IssueOptions, io: CliIo): Promise<void> {
+  const type = credentialType(options.type);
+  if (options.format !== SD_JWT_VC_TYP)
+    throw new CliError(`--format must be ${SD_JWT_VC_TYP} (W3C formats come later)`);
+  const clock = parseNow(options.now);
+  const now = Math.floor(clock.now());
+  const privateJwk = await readPrivateKey(options.issuerKey, io, 'issuer key');
+  const holderPublicJwk =
+    options.holderKey === undefined ? undefined : await readPublicKey(options.holderKey, io, 'holder key');
+  const input = await readJsonFile(options.claims, io, 'claims');
+  const prepared = prepareIssuance(type, input, { now });
+  const issuerDid = createDidJwk(toPublicJwk(privateJwk));
+  const iss = options.issuer ?? issuerDid;
+  const kid = options.issuer === undefined ? `${issuerDid}#0` : undefined;
+  const validFor = options.validFor === undefined ? undefined : parseDuration(options.validFor);
+  const claims: Record<string, unknown> = { iss, vct: prepared.vct, iat: now, ...prepared.claims };
+  if (validFor !== undefined) claims.exp = now + validFor;
+  const credential = issueSdJwtVcSync(claims, {
+    signer: createSigner(privateJwk, kid === undefined ? {} : { kid }),
+    frame: prepared.disclosureFrame,
+    ...(holderPublicJwk ? { holderPublicJwk } : {}),
+  });
+  io.stdout(`${credential}\n`);
+}
+
+function typeOfCredential(vct: unknown): CredentialTypeId {
+  const type = typeof vct === 'string' ? credentialTypeForVct(vct) : undefined;
+  if (type === undefined)
+    throw new CliError('the credential is not of a Haven credential type, so --purpose cannot apply');
+  return type.id;
+}
+
+export interface PresentOptions {
+  disclose?: string;
+  purpose?: string;
+  holderKey?: string;
+  nonce?: string;
+  aud?: string;
+  now?: string;
+}
+
+/** `haven present CREDENTIAL_FILE (--disclose P,P | --purpose NAME) [--holder-key F --nonce N --aud A]` */
+export async function presentCommand(file: string, options: PresentOptions, io: CliIo): Promise<void> {
+  const credential = (await readInput(file, io, 'credential')).trim();
+  if ((options.disclose === undefined) === (options.purpose === undefined)) {
+    throw new CliError('give exactly one of --disclose and --purpose');
+  }
+  let disclose: ClaimPath[];
+  if (options.purpose !== undefined) {
+    const type = typeOfCredential(decodeHeldSdJwt(credential).processed.claims.vct);
+    // What the purpose allows and this credential holds (optional claims may be absent).
+    disclose = claimsForPurpose(options.purpose, type).filter((path) => {
+      try {
+        presentSdJwtSync(credential, { disclose: [path] });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  } else {
+    disclose = parseClaimPathList(options.disclose as string);
+  }
+  const binding = [options.holderKey, options.nonce, options.aud];
+  if (binding.some((v) => v !== undefined) && binding.some((v) => v === undefined)) {
+    throw new CliError('key binding needs all of --holder-key, --nonce and --aud');
+  }
+  const keyBinding =
+    options.holderKey === undefined
+      ? undefined
+      : {
+          signer: createSigner(await readPrivateKey(options.holderKey, io, 'holder key')),
+          nonce: options.nonce as string,
+          aud: options.aud as string,
+          clock: parseNow(options.now),
+        };
+  io.stdout(`${presentSdJwtSync(credential, { disclose, ...(keyBinding ? { keyBinding } : {}) })}\n`);
+}
+
+export interface VerifyOptions {
+  trust?: string[];
+  nonce?: string;
+  aud?: string;
+  requireHolderBinding?: boolean;
+  purpose?: string;
+  now?: string;
+  allowHttpLoopback?: boolean;
+  json?: boolean;
+}
+
+function detectFormat(text: string): 'dc+sd-jwt' {
+  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+~/.test(text)) return 'dc+sd-jwt';
+  throw new CliError('the input is not a credential format haven knows (SD-JWT VC; W3C formats come later)');
+}
+
+/** Trust from `--trust`: DIDs are resolved; JWK files are keys trusted for any issuer they sign as. */
+async function trustedIssuerKey(trust: readonly string[], io: CliIo, allowHttpLoopback: boolean | undefined) {
+  const dids = trust.filter((t) => t.startsWith('did:'));
+  const keys: PublicJwk[] = [];
+  for (const file of trust.filter((t) => !t.startsWith('did:')))
+    keys.push(await readPublicKey(file, io, 'trusted key'));
+  const fromDids = createIssuerKeySource({
+    issuers: dids,
+    dids: createDidResolver(
+      dids.some((d) => d.startsWith('did:web:')) ? { fetch: fetcher(allowHttpLoopback, io) } : {},
+    ),
+  });
+  return async (header: JwsHeader, payload: Record<string, unknown>): Promise<KeyInput> => {
+    if (typeof payload.iss === 'string' && dids.includes(payload.iss)) return fromDids(header, payload);
+    const byKid = keys.filter((k) => header.kid !== undefined && k.kid === header.kid);
+    const byDid = keys.filter((k) => payload.iss === createDidJwk(toPublicJwk(k)));
+    const chosen = byKid[0] ?? byDid[0] ?? (keys.length === 1 ? keys[0] : undefined);
+    if (chosen === undefined) failSdJwt('SDJWT_ISSUER_UNTRUSTED', 'the issuer is not among --trust');
+    return chosen;
+  };
+}
+
+/** `haven verify FILE|- --trust …` — exit 0 verified, 1 not verified, 2 usage or unreadable input. */
+export async function verifyCommand(file: string, options: VerifyOptions, io: CliIo): Promise<number> {
+  const text = (await readInput(file, io, 'presentation')).trim();
+  const format = detectFormat(text);
+  const trust = options.trust ?? [];
+  if (trust.length === 0) throw new CliError('give the issuers you trust with --trust DID|JWKFILE');
+  const requireBinding =
+    options.requireHolderBinding === true || options.nonce !== undefined || options.aud !== undefined;
+  if (requireBinding && (options.nonce === undefined || options.aud === undefined)) {
+    throw new CliError('holder binding needs both --nonce and --aud');
+  }
+  const result = await verifySdJwtVc(text, {
+    issuerKey: await trustedIssuerKey(trust, io, options.allowHttpLoopback),
+    clock: parseNow(options.now),
+    holderBinding: requireBinding
+      ? { required: true, nonce: options.nonce as string, aud: options.aud as string }
+      : { required: false },
+  });
+  let outcome:
+    | {
+        verified: true;
+        format: string;
+        issuer: unknown;
+        claims: unknown;
+        disclosed: string[];
+        checks: unknown;
+      }
+    | { verified: false; error: { code: string; message: string }; checks: unknown };
+  if (result.verified) {
+    const disclosed = result.disclosed.map((p) => formatClaimPathArg(p));
+    outcome = {
+      verified: true,
+      format,
+      issuer: result.issuer,
+      claims: result.claims,
+      disclosed,
+      checks: result.checks,
+    };
+    if (options.purpose !== undefined) {
+      try {
+        checkRequestAgainstPurpose(options.purpose, [
+          { credentialType: typeOfCredential(result.vct), claims: [...result.disclosed] as ClaimPath[] },
+        ]);
+      } catch (error) {
+        if (!isHavenError(error)) throw error;
+        outcome = {
+          verified: false,
+          error: { code: error.code, message: 'the presentation discloses more than the purpose allows' },
+          checks: [...result.checks, { name: 'purpose', ok: false, code: error.code }],
+        };
+      }
+    }
+  } else {
+    outcome = { verified: false, error: result.error, checks: result.checks };
+  }
+  if (options.json) {
+    io.stdout(`${JSON.stringify(outcome)}\n`);
+  } else if (outcome.verified) {
+    io.stdout(`VERIFIED (${format}) — issuer ${String(outcome.issuer)}\n`);
+    io.stdout(`disclosed: ${outcome.disclosed.join(', ') || '(nothing)'}\n`);
+    io.stdout(json(outcome.claims));
+  } else {
+    io.stdout(`NOT VERIFIED — ${outcome.error.code}: ${outcome.error.message}\n`);
+  }
+  return outcome.verified ? 0 : 1;
+}

@@ -1,0 +1,247 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createSigner,
+  fixedClock,
+  generateKeyPair,
+  isHavenError,
+  randomBase64Url,
+  toPublicJwk,
+} from '@haven/core';
+import {
+  type CredentialTypeId,
+  checkRequestAgainstPurpose,
+  claimsForPurpose,
+  claimsTemplate,
+  getPurpose,
+  prepareIssuance,
+} from '@haven/credentials';
+import { createDidJwk, createDidResolver } from '@haven/did';
+import {
+  type ClaimPath,
+  createIssuerKeySource,
+  decodeHeldSdJwt,
+  issueSdJwtVcSync,
+  presentSdJwtSync,
+  verifySdJwtVc,
+} from '@haven/sd-jwt';
+import { formatClaimPathArg } from './claim-path-arg.js';
+import { writeSecretFile } from './io.js';
+
+/** One step of the demo: what happened, and whether it is what should have happened. */
+export interface DemoStep {
+  readonly title: string;
+  readonly issuer?: string;
+  readonly verifier: string;
+  readonly expected: 'verified' | 'refused';
+  readonly outcome: 'verified' | 'refused';
+  readonly code?: string;
+  readonly disclosed: readonly string[];
+  readonly hidden: readonly string[];
+  readonly ok: boolean;
+}
+
+export interface DemoResult {
+  readonly ok: boolean;
+  readonly dataDir: string;
+  /** True when the data dir is a temporary one the caller should remove. */
+  readonly temporary: boolean;
+  readonly steps: readonly DemoStep[];
+}
+
+// The demo's frozen "now" (2026-06-01T09:00:00Z) keeps its output the same on every run.
+const NOW = 1_780_304_400;
+const clock = fixedClock(NOW);
+
+interface Party {
+  name: string;
+  did: string;
+  signer: ReturnType<typeof createSigner>;
+}
+
+function party(name: string, dataDir: string): Party {
+  const keys = generateKeyPair('ES256');
+  const did = createDidJwk(keys.publicJwk);
+  // Files under the data dir, as a deployment would keep them (keys 0600).
+  writeSecretFile(join(dataDir, `${name}.key.json`), `${JSON.stringify(keys.privateJwk, null, 2)}\n`);
+  return { name, did, signer: createSigner(keys.privateJwk, { kid: `${did}#0` }) };
+}
+
+function issue(
+  issuer: Party,
+  type: CredentialTypeId,
+  holderPublicJwk: ReturnType<typeof toPublicJwk>,
+): string {
+  const prepared = prepareIssuance(type, claimsTemplate(type), { now: NOW });
+  return issueSdJwtVcSync(
+    { iss: issuer.did, vct: prepared.vct, iat: NOW, exp: NOW + 365 * 86_400, ...prepared.claims },
+    { signer: issuer.signer, frame: prepared.disclosureFrame, holderPublicJwk },
+  );
+}
+
+/** The claims of a credential that the holder could disclose, as printable paths. */
+function disclosable(credential: string): string[] {
+  return decodeHeldSdJwt(credential).processed.disclosed.map((p) => formatClaimPathArg(p));
+}
+
+function available(credential: string, paths: ClaimPath[]): ClaimPath[] {
+  return paths.filter((path) => {
+    try {
+      presentSdJwtSync(credential, { disclose: [path] });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The three stories end to end — restore an identity and show a clinic the minimum, check a labour
+ * contract, check a refugee's age — then two refusals. Everything is written to `dataDir` (a fresh temp
+ * directory unless given), the way the embedded default keeps files.
+ */
+export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoResult> {
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'haven-demo-'));
+  mkdirSync(dataDir, { recursive: true });
+  const holderKeys = generateKeyPair('EdDSA');
+  writeSecretFile(join(dataDir, 'wallet.key.json'), `${JSON.stringify(holderKeys.privateJwk, null, 2)}\n`);
+  const holder = createSigner(holderKeys.privateJwk);
+  const holderPublic = toPublicJwk(holderKeys.publicJwk);
+  const registry = party('civil-registry', dataDir);
+  const employer = party('employer', dataDir);
+  const agency = party('refugee-agency', dataDir);
+  const dids = createDidResolver();
+  const steps: DemoStep[] = [];
+
+  const story = async (title: string, issuer: Party, type: CredentialTypeId, purpose: string) => {
+    const credential = issue(issuer, type, holderPublic);
+    writeFileSync(join(dataDir, `${type}.sd-jwt`), `${credential}\n`);
+    const nonce = randomBase64Url(16);
+    const aud = `x509_san_dns:${purpose}.verifier.example`;
+    // The verifier asks for its purpose; the wallet checks the request against it, then discloses.
+    const request = claimsForPurpose(purpose, type);
+    checkRequestAgainstPurpose(purpose, [{ credentialType: type, claims: request }]);
+    const presentation = presentSdJwtSync(credential, {
+      disclose: available(credential, request),
+      keyBinding: { signer: holder, nonce, aud, clock },
+    });
+    writeFileSync(join(dataDir, `${type}.presentation`), `${presentation}\n`);
+    const result = await verifySdJwtVc(presentation, {
+      issuerKey: createIssuerKeySource({ issuers: [issuer.did], dids }),
+      clock,
+      holderBinding: { required: true, nonce, aud },
+    });
+    const all = disclosable(credential);
+    const disclosed = result.verified ? result.disclosed.map((p) => formatClaimPathArg(p)) : [];
+    steps.push({
+      title,
+      issuer: issuer.name,
+      verifier: purpose,
+      expected: 'verified',
+      outcome: result.verified ? 'verified' : 'refused',
+      ...(result.verified ? {} : { code: result.error.code }),
+      disclosed: [...disclosed].sort(),
+      hidden: all.filter((p) => !disclosed.includes(p)).sort(),
+      ok: result.verified,
+    });
+    return { presentation, nonce, aud, issuer };
+  };
+
+  const first = await story(
+    'A civil registry restores a survivor’s identity; a clinic checks the minimum',
+    registry,
+    'identity-restoration',
+    'clinic.identity-minimal',
+  );
+  await story(
+    'An employer issues a labour contract; an inspector checks it is valid, with wage and hours',
+    employer,
+    'labour-contract',
+    'inspector.contract-validity',
+  );
+  await story(
+    'An agency registers a refugee; an age check learns only that they are over 18',
+    agency,
+    'refugee-registration',
+    'age-check',
+  );
+
+  // Refusal 1: one character of a disclosure changed in transit.
+  const parts = first.presentation.split('~');
+  const target = parts[1] as string;
+  parts[1] = `${target.slice(0, 10)}${target[10] === 'A' ? 'B' : 'A'}${target.slice(11)}`;
+  const tampered = await verifySdJwtVc(parts.join('~'), {
+    issuerKey: createIssuerKeySource({ issuers: [registry.did], dids }),
+    clock,
+    holderBinding: { required: true, nonce: first.nonce, aud: first.aud },
+  });
+  steps.push({
+    title: 'A presentation altered in transit',
+    verifier: 'clinic.identity-minimal',
+    expected: 'refused',
+    outcome: tampered.verified ? 'verified' : 'refused',
+    ...(tampered.verified ? {} : { code: tampered.error.code }),
+    disclosed: [],
+    hidden: [],
+    ok: !tampered.verified,
+  });
+
+  // Refusal 2: a clinic asking for nationalities, beyond what its registered purpose allows.
+  let overAsking: string | undefined;
+  try {
+    checkRequestAgainstPurpose('clinic.identity-minimal', [
+      {
+        credentialType: 'identity-restoration',
+        claims: [
+          ...claimsForPurpose('clinic.identity-minimal', 'identity-restoration'),
+          ['nationalities', null],
+        ],
+      },
+    ]);
+  } catch (error) {
+    overAsking = isHavenError(error) ? error.code : 'UNEXPECTED';
+  }
+  steps.push({
+    title: `A clinic asking for nationalities (${getPurpose('clinic.identity-minimal').id} does not allow them)`,
+    verifier: 'clinic.identity-minimal',
+    expected: 'refused',
+    outcome: overAsking === undefined ? 'verified' : 'refused',
+    ...(overAsking === undefined ? {} : { code: overAsking }),
+    disclosed: [],
+    hidden: [],
+    ok: overAsking === 'OVER_ASKING',
+  });
+
+  return { ok: steps.every((s) => s.ok), dataDir, temporary, steps };
+}
+
+/** The demo as a readable account for people, not specialists. */
+export function formatDemo(result: DemoResult): string {
+  const lines = ['Haven demo — three people, three credentials, and only what each verifier may see', ''];
+  for (const [i, step] of result.steps.entries()) {
+    lines.push(`${i + 1}. ${step.title}`);
+    if (step.issuer) lines.push(`   issued by: ${step.issuer}`);
+    lines.push(`   verifier: ${step.verifier}`);
+    if (step.expected === 'verified') {
+      lines.push(`   disclosed: ${step.disclosed.join(', ') || '(nothing)'}`);
+      lines.push(`   stayed hidden: ${step.hidden.join(', ') || '(nothing)'}`);
+    }
+    const verdict = step.outcome === 'verified' ? 'VERIFIED' : `REFUSED (${step.code ?? 'no code'})`;
+    lines.push(`   verdict: ${verdict} ${step.ok ? '— as expected' : '— NOT what should have happened'}`);
+    lines.push('');
+  }
+  lines.push(result.ok ? 'Every verdict was the expected one.' : 'Some verdicts were not the expected ones.');
+  lines.push(
+    result.temporary
+      ? 'Keys, credentials and presentations went to a temporary directory, removed now (keep them with --data-dir DIR).'
+      : `Keys, credentials and presentations are in ${result.dataDir}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Removes a demo data directory the demo created itself. */
+export function removeDemoData(dataDir: string): void {
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,190 @@
+import { isHavenError } from '@haven/core';
+import { Command, CommanderError, Option } from 'commander';
+import { CliError } from './cli-error.js';
+import {
+  claimsCommand,
+  didResolveCommand,
+  issueCommand,
+  keysGenerateCommand,
+  presentCommand,
+  verifyCommand,
+} from './commands.js';
+import { formatDemo, removeDemoData, runDemo } from './demo.js';
+import type { CliIo } from './io.js';
+
+const TYPES = 'identity-restoration|labour-contract|refugee-registration';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Runs `haven` with `argv` (the arguments after the program name) and returns the exit code. Never
+ * throws and never exits the process: `bin` does that, tests call this directly.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['verify', 'vp.txt', '--trust', issuerDid, '--json'], io);
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const debug = argv.includes('--debug');
+  const program = new Command('haven')
+    .description('Haven: issue, hold, present and verify credentials that show only what is needed.')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  haven demo
+  haven keys generate --out issuer.key.json
+  haven claims template --type labour-contract > claims.json
+  haven issue --type labour-contract --claims claims.json --issuer-key issuer.key.json --holder-key holder.pub.json > cred.txt
+  haven present cred.txt --purpose inspector.contract-validity > vp.txt
+  haven verify vp.txt --trust did:jwk:eyJ... --json`,
+    );
+
+  program
+    .command('demo')
+    .description('play the three stories end to end (identity, labour contract, refugee registration)')
+    .option('--json', 'print the result as JSON')
+    .option('--data-dir <dir>', 'keep the keys, credentials and presentations in this directory')
+    .action(async (options: { json?: boolean; dataDir?: string }) => {
+      const result = await runDemo(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+      io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatDemo(result));
+      if (result.temporary) removeDemoData(result.dataDir);
+      exitCode = result.ok ? 0 : 1;
+    });
+
+  const claims = program
+    .command('claims')
+    .description('credential type claims: a template to fill in, or the JSON Schema');
+  for (const kind of ['template', 'schema'] as const) {
+    claims
+      .command(kind)
+      .description(
+        kind === 'template' ? 'print a valid example claims file' : 'print the JSON Schema of the claims',
+      )
+      .requiredOption('--type <type>', TYPES)
+      .addHelpText('after', `\nExample:\n  haven claims ${kind} --type refugee-registration`)
+      .action((options: { type: string }) => claimsCommand(kind, options, io));
+  }
+
+  program
+    .command('keys')
+    .description('signing keys')
+    .command('generate')
+    .description(
+      'generate a key pair: the private JWK goes to --out (mode 0600), the public JWK and did:jwk to stdout',
+    )
+    .addOption(new Option('--alg <alg>', 'algorithm').choices(['ES256', 'EdDSA', 'ES384']).default('ES256'))
+    .option('--out <file>', 'write the private JWK here (never overwrites)')
+    .addHelpText('after', '\nExample:\n  haven keys generate --alg EdDSA --out holder.key.json')
+    .action((options: { alg: string; out?: string }) => keysGenerateCommand(options, io));
+
+  program
+    .command('did')
+    .description('decentralized identifiers')
+    .command('resolve')
+    .argument('<did>', 'a did:key, did:jwk or did:web')
+    .description('resolve a DID to its DID document')
+    .option('--json', 'print {"did", "didDocument"} on one line')
+    .option('--allow-http-loopback', 'let did:web reach plain http on 127.0.0.1 (local testing only)')
+    .addHelpText('after', '\nExample:\n  haven did resolve did:web:registry.example')
+    .action((did: string, options: { json?: boolean; allowHttpLoopback?: boolean }) =>
+      didResolveCommand(did, options, io),
+    );
+
+  program
+    .command('issue')
+    .description('issue a credential from a claims file; the credential goes to stdout')
+    .requiredOption('--type <type>', TYPES)
+    .requiredOption('--claims <file>', 'claims JSON (see: haven claims template)')
+    .requiredOption('--issuer-key <file>', "the issuer's private JWK")
+    .option('--holder-key <file>', "the holder's public JWK, for key binding")
+    .option('--format <format>', 'credential format', 'dc+sd-jwt')
+    .option('--valid-for <duration>', 'validity, e.g. 365d, 12h')
+    .option('--issuer <iss>', 'the iss value (default: the did:jwk of the issuer key)')
+    .option('--now <unixSeconds>', 'issue as of this time')
+    .addHelpText(
+      'after',
+      '\nExample:\n  haven issue --type identity-restoration --claims claims.json --issuer-key registry.key.json --valid-for 5y',
+    )
+    .action((options) => issueCommand(options, io));
+
+  program
+    .command('present')
+    .argument('<credential>', 'credential file, or - for stdin')
+    .description('make a presentation that discloses only the given claims; it goes to stdout')
+    .option('--disclose <paths>', 'claims to disclose: given_name,place_of_birth.country,nationalities.*')
+    .option(
+      '--purpose <name>',
+      'disclose exactly what this verifier purpose allows (e.g. clinic.identity-minimal)',
+    )
+    .option('--holder-key <file>', "the holder's private JWK, for key binding")
+    .option('--nonce <nonce>', "the verifier's nonce")
+    .option('--aud <aud>', 'the verifier (client_id)')
+    .option('--now <unixSeconds>', 'sign the key binding as of this time')
+    .addHelpText(
+      'after',
+      '\nExample:\n  haven present cred.txt --purpose age-check --holder-key holder.key.json --nonce n-1 --aud https://verifier.example',
+    )
+    .action((file: string, options) => presentCommand(file, options, io));
+
+  program
+    .command('verify')
+    .argument('<file>', 'presentation or credential file, or - for stdin')
+    .description('verify; exit 0 verified, 1 not verified, 2 usage or unreadable input')
+    .option(
+      '--trust <did|jwkfile>',
+      'an issuer you trust (repeatable): a DID, or a file with its public JWK',
+      collect,
+    )
+    .option('--nonce <nonce>', 'expected key-binding nonce')
+    .option('--aud <aud>', 'expected key-binding audience')
+    .option('--require-holder-binding', 'require a key-binding JWT')
+    .option('--purpose <name>', 'refuse a presentation that discloses more than this purpose allows')
+    .option('--now <unixSeconds>', 'verify as of this time')
+    .option('--allow-http-loopback', 'let fetches reach plain http on 127.0.0.1 (local testing only)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  haven verify vp.txt --trust did:jwk:eyJ... --nonce n-1 --aud https://verifier.example --json',
+    )
+    .action(async (file: string, options) => {
+      exitCode = await verifyCommand(file, options, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io, debug);
+  }
+}
+
+function reportError(error: unknown, io: CliIo, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; commander already printed usage errors.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof CliError) {
+    io.stderr(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (isHavenError(error)) {
+    // Haven messages never carry claim values; details such as field paths help the user fix the input.
+    const paths = error.details?.paths;
+    io.stderr(
+      `error ${error.code}: ${error.message}${Array.isArray(paths) ? ` (${paths.join(', ')})` : ''}\n`,
+    );
+    return 2;
+  }
+  io.stderr('error: an unexpected error happened (run with --debug for details)\n');
+  if (debug && error instanceof Error) io.stderr(`${error.stack ?? error.message}\n`);
+  return 2;
+}
