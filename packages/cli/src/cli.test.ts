@@ -181,6 +181,22 @@ describe('haven keys, claims, issue, present, verify (in process)', () => {
     expect(JSON.parse(wrongNonce.out).error.code).toBe('SDJWT_KB_NONCE_MISMATCH');
   });
 
+  test('--allow-http-loopback is announced on stderr whenever it is on', async () => {
+    const { issuerDid } = await issued();
+    const result = await run([
+      'verify',
+      file('cred.txt'),
+      '--trust',
+      issuerDid,
+      '--now',
+      NOW,
+      '--allow-http-loopback',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('WARNING: --allow-http-loopback');
+    expect((await run(['verify', file('cred.txt'), '--trust', issuerDid, '--now', NOW])).err).toBe('');
+  });
+
   test('verify --trust with a public JWK file; stdin with -', async () => {
     const { credential } = await issued();
     const pub = JSON.parse(readFileSync(file('issuer.key.json'), 'utf8'));

@@ -85,17 +85,21 @@ export async function didResolveCommand(
   options: { json?: boolean; allowHttpLoopback?: boolean },
   io: CliIo,
 ): Promise<void> {
-  const resolver = createDidResolver({ fetch: fetcher(options.allowHttpLoopback, io) });
+  warnLoopback(options.allowHttpLoopback, io);
+  const resolver = createDidResolver({ fetch: fetcher(options.allowHttpLoopback) });
   const document = await resolver.resolve(did);
   io.stdout(options.json ? `${JSON.stringify({ did, didDocument: document })}\n` : json(document));
 }
 
-function fetcher(allowHttpLoopback: boolean | undefined, io: CliIo) {
+function warnLoopback(allowHttpLoopback: boolean | undefined, io: CliIo): void {
   if (allowHttpLoopback) {
     io.stderr(
       'WARNING: --allow-http-loopback is on: plain http to 127.0.0.1 is allowed (local testing only)\n',
     );
   }
+}
+
+function fetcher(allowHttpLoopback: boolean | undefined) {
   return createGuardedFetch({ allowHttpLoopback: allowHttpLoopback === true });
 }
 
@@ -214,7 +218,7 @@ async function trustedIssuerKey(trust: readonly string[], io: CliIo, allowHttpLo
   const fromDids = createIssuerKeySource({
     issuers: dids,
     dids: createDidResolver(
-      dids.some((d) => d.startsWith('did:web:')) ? { fetch: fetcher(allowHttpLoopback, io) } : {},
+      dids.some((d) => d.startsWith('did:web:')) ? { fetch: fetcher(allowHttpLoopback) } : {},
     ),
   });
   return async (header: JwsHeader, payload: Record<string, unknown>): Promise<KeyInput> => {
@@ -229,6 +233,7 @@ async function trustedIssuerKey(trust: readonly string[], io: CliIo, allowHttpLo
 
 /** `haven verify FILE|- --trust …` — exit 0 verified, 1 not verified, 2 usage or unreadable input. */
 export async function verifyCommand(file: string, options: VerifyOptions, io: CliIo): Promise<number> {
+  warnLoopback(options.allowHttpLoopback, io);
   const text = (await readInput(file, io, 'presentation')).trim();
   const format = detectFormat(text);
   const trust = options.trust ?? [];
