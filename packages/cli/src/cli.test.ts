@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  // Temp files are left to the OS temp cleaner; they hold only fictional template data and test keys.
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function issued(): Promise<{ credential: string; issuerDid: string }> {
@@ -240,6 +240,135 @@ describe('haven keys, claims, issue, present, verify (in process)', () => {
     expect((await run(['verify', file('junk.txt'), '--trust', 'did:jwk:x'])).code).toBe(2);
     expect((await run(['verify', file('junk.txt')])).code).toBe(2);
     expect((await run(['--help'])).code).toBe(0);
+  });
+
+  test('a key-file trust covers only its own did:jwk as issuer; ISSUER=FILE pairs a key with a named issuer', async () => {
+    const { toPublicJwk } = await import('@haven/core');
+    const pub = toPublicJwk(JSON.parse(readFileSync(file('issuer.key.json'), 'utf8')));
+    writeFileSync(file('issuer.pub.json'), JSON.stringify(pub));
+    const forged = await run([
+      'issue',
+      '--type',
+      'labour-contract',
+      '--claims',
+      file('claims.json'),
+      '--issuer-key',
+      file('issuer.key.json'),
+      '--issuer',
+      'did:web:ministry.gov.example',
+      '--now',
+      NOW,
+    ]);
+    writeFileSync(file('forged.txt'), forged.out);
+    const refused = await run([
+      'verify',
+      file('forged.txt'),
+      '--trust',
+      file('issuer.pub.json'),
+      '--now',
+      NOW,
+      '--json',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out).error.code).toBe('SDJWT_ISSUER_UNTRUSTED');
+    const named = await run([
+      'verify',
+      file('forged.txt'),
+      '--trust',
+      `did:web:ministry.gov.example=${file('issuer.pub.json')}`,
+      '--now',
+      NOW,
+      '--json',
+    ]);
+    expect(named.code).toBe(0);
+    expect(JSON.parse(named.out).issuer).toBe('did:web:ministry.gov.example');
+  });
+
+  test('verify --purpose: an unknown purpose is a usage error; a wrong type keeps its own code and message', async () => {
+    const { issuerDid } = await issued();
+    expect(
+      (
+        await run([
+          'verify',
+          file('cred.txt'),
+          '--trust',
+          issuerDid,
+          '--purpose',
+          'no-such-purpose',
+          '--now',
+          NOW,
+        ])
+      ).code,
+    ).toBe(2);
+    const wrongType = await run([
+      'verify',
+      file('cred.txt'),
+      '--trust',
+      issuerDid,
+      '--purpose',
+      'clinic.identity-minimal',
+      '--now',
+      NOW,
+      '--json',
+    ]);
+    expect(wrongType.code).toBe(1);
+    expect(JSON.parse(wrongType.out).error.code).toBe('PURPOSE_TYPE_NOT_ALLOWED');
+  });
+
+  test('present: an unknown --disclose path is named; a holder key not bound to the credential is refused', async () => {
+    await issued();
+    const missing = await run(['present', file('cred.txt'), '--disclose', 'job_title,no_such.claim']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('no_such.claim');
+    const wrongKey = await run([
+      'present',
+      file('cred.txt'),
+      '--disclose',
+      'job_title',
+      '--holder-key',
+      file('issuer.key.json'),
+      '--nonce',
+      'n',
+      '--aud',
+      'a',
+    ]);
+    expect(wrongKey.code).toBe(2);
+    expect(wrongKey.err).toContain('not the key this credential is bound to');
+  });
+
+  test('inputs: a file over 2 MiB, a device and a malformed --trust DID are usage errors, refused before reading', async () => {
+    const { truncateSync } = await import('node:fs');
+    writeFileSync(file('huge.txt'), '');
+    truncateSync(file('huge.txt'), 1024 * 1024 * 1024);
+    const huge = await run(['verify', file('huge.txt'), '--trust', 'did:jwk:x']);
+    expect(huge.code).toBe(2);
+    expect(huge.err).toContain('larger than 2 MiB');
+    expect((await run(['verify', '/dev/zero', '--trust', 'did:jwk:x'])).code).toBe(2);
+    expect((await run(['verify', file('cred.txt'), '--trust', 'did:jwk:garbage'])).code).toBe(2);
+    expect((await run(['verify', file('cred.txt'), '--trust', 'did:foo:bar'])).code).toBe(2);
+  });
+
+  test('keys generate output can be given as --holder-key / --trust directly', async () => {
+    const out = await run(['keys', 'generate', '--out', file('another.key.json')]);
+    writeFileSync(file('another.pub.json'), out.out);
+    const issuedWith = await run([
+      'issue',
+      '--type',
+      'labour-contract',
+      '--claims',
+      file('claims.json'),
+      '--issuer-key',
+      file('another.key.json'),
+      '--holder-key',
+      file('another.pub.json'),
+      '--now',
+      NOW,
+    ]);
+    expect(issuedWith.code).toBe(0);
+    writeFileSync(file('another.txt'), issuedWith.out);
+    expect(
+      (await run(['verify', file('another.txt'), '--trust', file('another.pub.json'), '--now', NOW])).code,
+    ).toBe(0);
   });
 
   test('haven demo plays every story with the expected verdicts, and --json says the same', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   type Clock,
   createGuardedFetch,
@@ -8,6 +8,7 @@ import {
   isHavenError,
   type JwsAlgorithm,
   type JwsHeader,
+  jwkThumbprint,
   type KeyInput,
   type PublicJwk,
   systemClock,
@@ -22,6 +23,7 @@ import {
   claimsTemplate,
   credentialTypeForVct,
   isCredentialTypeId,
+  PURPOSES,
   prepareIssuance,
 } from '@haven/credentials';
 import { createDidJwk, createDidResolver } from '@haven/did';
@@ -82,11 +84,11 @@ export function keysGenerateCommand(options: { alg: string; out?: string }, io: 
 /** `haven did resolve DID [--json] [--allow-http-loopback]` */
 export async function didResolveCommand(
   did: string,
-  options: { json?: boolean; allowHttpLoopback?: boolean },
+  options: { json?: boolean; allowHttpLoopback?: boolean; ca?: string },
   io: CliIo,
 ): Promise<void> {
   warnLoopback(options.allowHttpLoopback, io);
-  const resolver = createDidResolver({ fetch: fetcher(options.allowHttpLoopback) });
+  const resolver = createDidResolver({ fetch: fetcher(options) });
   const document = await resolver.resolve(did);
   io.stdout(options.json ? `${JSON.stringify({ did, didDocument: document })}\n` : json(document));
 }
@@ -94,13 +96,21 @@ export async function didResolveCommand(
 function warnLoopback(allowHttpLoopback: boolean | undefined, io: CliIo): void {
   if (allowHttpLoopback) {
     io.stderr(
-      'WARNING: --allow-http-loopback is on: plain http to 127.0.0.1 is allowed (local testing only)\n',
+      'WARNING: --allow-http-loopback is on: fetches may reach loopback addresses (127.0.0.1, ::1), over https or plain http (local testing only)\n',
     );
   }
 }
 
-function fetcher(allowHttpLoopback: boolean | undefined) {
-  return createGuardedFetch({ allowHttpLoopback: allowHttpLoopback === true });
+function fetcher(options: { allowHttpLoopback?: boolean; ca?: string }) {
+  let ca: string | undefined;
+  if (options.ca !== undefined) {
+    try {
+      ca = readFileSync(options.ca, 'utf8');
+    } catch {
+      throw new CliError('cannot read the --ca file');
+    }
+  }
+  return createGuardedFetch({ allowHttpLoopback: options.allowHttpLoopback === true, ...(ca ? { ca } : {}) });
 }
 
 export interface IssueOptions {
@@ -176,16 +186,39 @@ export async function presentCommand(file: string, options: PresentOptions, io: 
     });
   } else {
     disclose = parseClaimPathList(options.disclose as string);
+    // Name the path that is not there: it is the user's own argument, not a claim value.
+    for (const path of disclose) {
+      try {
+        presentSdJwtSync(credential, { disclose: [path] });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SDJWT_CLAIM_PATH_NOT_FOUND') {
+          throw new CliError(`the credential has no claim ${formatClaimPathArg(path)}`);
+        }
+        throw error;
+      }
+    }
   }
   const binding = [options.holderKey, options.nonce, options.aud];
   if (binding.some((v) => v !== undefined) && binding.some((v) => v === undefined)) {
     throw new CliError('key binding needs all of --holder-key, --nonce and --aud');
   }
+  let holderSigner: ReturnType<typeof createSigner> | undefined;
+  if (options.holderKey !== undefined) {
+    const holderKey = await readPrivateKey(options.holderKey, io, 'holder key');
+    // The key must be the one the credential is bound to; otherwise the presentation could never verify.
+    const cnf = decodeHeldSdJwt(credential).processed.claims.cnf as { jwk?: PublicJwk } | undefined;
+    if (cnf?.jwk === undefined)
+      throw new CliError('the credential has no holder key, so it cannot be key-bound');
+    if (jwkThumbprint(toPublicJwk(holderKey)) !== jwkThumbprint(toPublicJwk(cnf.jwk))) {
+      throw new CliError('the --holder-key is not the key this credential is bound to');
+    }
+    holderSigner = createSigner(holderKey);
+  }
   const keyBinding =
-    options.holderKey === undefined
+    holderSigner === undefined
       ? undefined
       : {
-          signer: createSigner(await readPrivateKey(options.holderKey, io, 'holder key')),
+          signer: holderSigner,
           nonce: options.nonce as string,
           aud: options.aud as string,
           clock: parseNow(options.now),
@@ -201,6 +234,7 @@ export interface VerifyOptions {
   purpose?: string;
   now?: string;
   allowHttpLoopback?: boolean;
+  ca?: string;
   json?: boolean;
 }
 
@@ -209,25 +243,63 @@ function detectFormat(text: string): 'dc+sd-jwt' {
   throw new CliError('the input is not a credential format haven knows (SD-JWT VC; W3C formats come later)');
 }
 
-/** Trust from `--trust`: DIDs are resolved; JWK files are keys trusted for any issuer they sign as. */
-async function trustedIssuerKey(trust: readonly string[], io: CliIo, allowHttpLoopback: boolean | undefined) {
-  const dids = trust.filter((t) => t.startsWith('did:'));
-  const keys: PublicJwk[] = [];
-  for (const file of trust.filter((t) => !t.startsWith('did:')))
-    keys.push(await readPublicKey(file, io, 'trusted key'));
-  const fromDids = createIssuerKeySource({
-    issuers: dids,
-    dids: createDidResolver(
-      dids.some((d) => d.startsWith('did:web:')) ? { fetch: fetcher(allowHttpLoopback) } : {},
-    ),
-  });
+/**
+ * Trust from `--trust`. A DID trusts that DID's `assertionMethod` keys for credentials whose `iss` is the
+ * DID. A key file trusts that key for credentials whose `iss` is the key's own `did:jwk`, or, written
+ * `ISSUER=FILE`, for credentials whose `iss` is ISSUER: a key never lends its trust to whatever issuer
+ * name a credential chooses to carry.
+ */
+async function trustedIssuerKey(
+  trust: readonly string[],
+  io: CliIo,
+  fetchOptions: { allowHttpLoopback?: boolean; ca?: string },
+) {
+  const dids: string[] = [];
+  const keys = new Map<string, PublicJwk[]>();
+  const resolver = createDidResolver(
+    trust.some((t) => t.startsWith('did:web:')) ? { fetch: fetcher(fetchOptions) } : {},
+  );
+  for (const entry of trust) {
+    const pair = /^((?:https:\/\/|did:)[^=]+)=(.+)$/.exec(entry);
+    if (entry.startsWith('did:') && pair === null) {
+      if (!/^did:(jwk|key|web):[A-Za-z0-9._%:-]+$/.test(entry))
+        throw new CliError('a --trust DID must be a did:jwk, did:key or did:web');
+      // Local DIDs are checked now, so a typo is a usage error rather than "untrusted" later.
+      if (!entry.startsWith('did:web:')) {
+        try {
+          await resolver.resolve(entry);
+        } catch (error) {
+          throw new CliError(
+            `a --trust DID is not valid (${(error as { code?: string }).code ?? 'invalid'})`,
+          );
+        }
+      }
+      dids.push(entry);
+      continue;
+    }
+    const key = await readPublicKey(pair ? (pair[2] as string) : entry, io, 'trusted key');
+    const issuer = pair ? (pair[1] as string) : createDidJwk(key);
+    keys.set(issuer, [...(keys.get(issuer) ?? []), key]);
+  }
+  const fromDids = createIssuerKeySource({ issuers: dids, dids: resolver });
+
   return async (header: JwsHeader, payload: Record<string, unknown>): Promise<KeyInput> => {
     if (typeof payload.iss === 'string' && dids.includes(payload.iss)) return fromDids(header, payload);
-    const byKid = keys.filter((k) => header.kid !== undefined && k.kid === header.kid);
-    const byDid = keys.filter((k) => payload.iss === createDidJwk(toPublicJwk(k)));
-    const chosen = byKid[0] ?? byDid[0] ?? (keys.length === 1 ? keys[0] : undefined);
-    if (chosen === undefined) failSdJwt('SDJWT_ISSUER_UNTRUSTED', 'the issuer is not among --trust');
-    return chosen;
+    const candidates = typeof payload.iss === 'string' ? keys.get(payload.iss) : undefined;
+    if (candidates !== undefined) {
+      // One trusted key for this issuer: that key. Several: the one the credential names by kid.
+      const chosen =
+        candidates.length === 1
+          ? candidates[0]
+          : candidates.find((k) => k.kid !== undefined && k.kid === header.kid);
+      if (chosen === undefined)
+        failSdJwt(
+          'SDJWT_ISSUER_KEY_NOT_FOUND',
+          'several keys are trusted for this issuer and none matches the kid',
+        );
+      return chosen;
+    }
+    failSdJwt('SDJWT_ISSUER_UNTRUSTED', 'the issuer is not among --trust');
   };
 }
 
@@ -238,13 +310,16 @@ export async function verifyCommand(file: string, options: VerifyOptions, io: Cl
   const format = detectFormat(text);
   const trust = options.trust ?? [];
   if (trust.length === 0) throw new CliError('give the issuers you trust with --trust DID|JWKFILE');
+  if (options.purpose !== undefined && !Object.hasOwn(PURPOSES, options.purpose)) {
+    throw new CliError(`unknown --purpose (known: ${Object.keys(PURPOSES).join(', ')})`);
+  }
   const requireBinding =
     options.requireHolderBinding === true || options.nonce !== undefined || options.aud !== undefined;
   if (requireBinding && (options.nonce === undefined || options.aud === undefined)) {
     throw new CliError('holder binding needs both --nonce and --aud');
   }
   const result = await verifySdJwtVc(text, {
-    issuerKey: await trustedIssuerKey(trust, io, options.allowHttpLoopback),
+    issuerKey: await trustedIssuerKey(trust, io, options),
     clock: parseNow(options.now),
     holderBinding: requireBinding
       ? { required: true, nonce: options.nonce as string, aud: options.aud as string }
@@ -279,7 +354,13 @@ export async function verifyCommand(file: string, options: VerifyOptions, io: Cl
         if (!isHavenError(error)) throw error;
         outcome = {
           verified: false,
-          error: { code: error.code, message: 'the presentation discloses more than the purpose allows' },
+          error: {
+            code: error.code,
+            message:
+              error.code === 'OVER_ASKING'
+                ? 'the presentation discloses more than the purpose allows'
+                : error.message,
+          },
           checks: [...result.checks, { name: 'purpose', ok: false, code: error.code }],
         };
       }

@@ -135,6 +135,20 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
     });
     const all = disclosable(credential);
     const disclosed = result.verified ? result.disclosed.map((p) => formatClaimPathArg(p)) : [];
+    // The point of the story: the verifier got what its purpose allows (all of it the credential holds)
+    // and nothing else. Verifying is not enough.
+    let exact = result.verified;
+    if (result.verified) {
+      try {
+        checkRequestAgainstPurpose(purpose, [
+          { credentialType: type, claims: [...result.disclosed] as ClaimPath[] },
+        ]);
+      } catch {
+        exact = false;
+      }
+      const wanted = available(credential, request).map((p) => formatClaimPathArg(p));
+      if (!wanted.every((p) => disclosed.includes(p))) exact = false;
+    }
     steps.push({
       title,
       issuer: issuer.name,
@@ -144,7 +158,7 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
       ...(result.verified ? {} : { code: result.error.code }),
       disclosed: [...disclosed].sort(),
       hidden: all.filter((p) => !disclosed.includes(p)).sort(),
-      ok: result.verified,
+      ok: exact,
     });
     return { presentation, nonce, aud, issuer };
   };
@@ -185,7 +199,10 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
     ...(tampered.verified ? {} : { code: tampered.error.code }),
     disclosed: [],
     hidden: [],
-    ok: !tampered.verified,
+    // Refused for the right reason: the altered disclosure, not anything else.
+    ok:
+      !tampered.verified &&
+      ['SDJWT_DISCLOSURE_MALFORMED', 'SDJWT_UNREFERENCED_DISCLOSURE'].includes(tampered.error.code),
   });
 
   // Refusal 2: a clinic asking for nationalities, beyond what its registered purpose allows.

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseStrictJson, randomBase64Url } from '@haven/core';
 import { CliError } from './cli-error.js';
@@ -16,6 +16,17 @@ const MAX_INPUT_BYTES = 2 * 1024 * 1024;
 /** Reads a text file, or standard input for `-`. */
 export async function readInput(path: string, io: CliIo, what: string): Promise<string> {
   if (path === '-') return io.readStdin();
+  // Size first, from the file system: a huge file or a device (/dev/zero) is refused before any read.
+  let size: number;
+  try {
+    const info = statSync(path);
+    if (!info.isFile()) throw new CliError(`the ${what} path is not a regular file`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`cannot read the ${what} file`);
+  }
+  if (size > MAX_INPUT_BYTES) throw new CliError(`the ${what} file is larger than 2 MiB`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -38,17 +49,25 @@ export async function readJsonFile(path: string, io: CliIo, what: string): Promi
 }
 
 /**
- * Writes a secret file atomically with mode 0600: a temporary file in the same directory, then a rename,
- * so a crash leaves the old file or the new one, never a half-written key.
+ * Writes a secret file with mode 0600, whole or not at all: a temporary file in the same directory,
+ * then a hard link to the target name (which refuses to replace an existing file), then the temporary
+ * name is removed. A crash leaves no file or the complete key, never a half-written one.
  */
 export function writeSecretFile(path: string, content: string): void {
   const temp = join(dirname(path), `.${randomBase64Url(8)}.tmp`);
   try {
     writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
     chmodSync(temp, 0o600);
-    renameSync(temp, path);
-  } catch {
-    throw new CliError('cannot write the key file');
+    // link() fails if the target exists, so a file created meanwhile is never overwritten.
+    linkSync(temp, path);
+  } catch (error) {
+    throw new CliError(
+      (error as NodeJS.ErrnoException).code === 'EEXIST'
+        ? 'the key file exists already; it is never overwritten'
+        : 'cannot write the key file',
+    );
+  } finally {
+    rmSync(temp, { force: true });
   }
 }
 

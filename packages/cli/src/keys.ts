@@ -15,9 +15,16 @@ export async function readPrivateKey(path: string, io: CliIo, what: string): Pro
   return jwk;
 }
 
-/** Reads a public JWK file; a private key there is refused (it should not be handed around). */
+/**
+ * Reads a public JWK file — a JWK, or the `{ publicJwk, did }` that `haven keys generate` prints. A private
+ * key there is refused (it should not be handed around).
+ */
 export async function readPublicKey(path: string, io: CliIo, what: string): Promise<PublicJwk> {
-  const jwk = await readJsonFile(path, io, what);
+  const content = await readJsonFile(path, io, what);
+  const jwk =
+    content !== null && typeof content === 'object' && 'publicJwk' in content
+      ? (content as { publicJwk: unknown }).publicJwk
+      : content;
   try {
     assertPublicJwk(jwk);
   } catch (error) {

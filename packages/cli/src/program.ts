@@ -43,6 +43,7 @@ Examples:
   haven demo
   haven keys generate --out issuer.key.json
   haven claims template --type labour-contract > claims.json
+  haven keys generate --alg EdDSA --out holder.key.json > holder.pub.json
   haven issue --type labour-contract --claims claims.json --issuer-key issuer.key.json --holder-key holder.pub.json > cred.txt
   haven present cred.txt --purpose inspector.contract-validity > vp.txt
   haven verify vp.txt --trust did:jwk:eyJ... --json`,
@@ -93,9 +94,10 @@ Examples:
     .argument('<did>', 'a did:key, did:jwk or did:web')
     .description('resolve a DID to its DID document')
     .option('--json', 'print {"did", "didDocument"} on one line')
-    .option('--allow-http-loopback', 'let did:web reach plain http on 127.0.0.1 (local testing only)')
+    .option('--allow-http-loopback', 'let did:web reach loopback addresses (local testing only)')
+    .option('--ca <file>', 'extra trusted certificate (PEM) for did:web, e.g. a local test server')
     .addHelpText('after', '\nExample:\n  haven did resolve did:web:registry.example')
-    .action((did: string, options: { json?: boolean; allowHttpLoopback?: boolean }) =>
+    .action((did: string, options: { json?: boolean; allowHttpLoopback?: boolean; ca?: string }) =>
       didResolveCommand(did, options, io),
     );
 
@@ -149,7 +151,8 @@ Examples:
     .option('--require-holder-binding', 'require a key-binding JWT')
     .option('--purpose <name>', 'refuse a presentation that discloses more than this purpose allows')
     .option('--now <unixSeconds>', 'verify as of this time')
-    .option('--allow-http-loopback', 'let fetches reach plain http on 127.0.0.1 (local testing only)')
+    .option('--allow-http-loopback', 'let did:web fetches reach loopback addresses (local testing only)')
+    .option('--ca <file>', 'extra trusted certificate (PEM) for did:web, e.g. a local test server')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
