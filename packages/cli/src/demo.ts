@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,6 +27,7 @@ import {
   verifySdJwtVc,
 } from '@haven/sd-jwt';
 import { formatClaimPathArg } from './claim-path-arg.js';
+import { CliError } from './cli-error.js';
 import { writeSecretFile } from './io.js';
 
 /** One step of the demo: what happened, and whether it is what should have happened. */
@@ -104,7 +105,9 @@ function available(credential: string, paths: ClaimPath[]): ClaimPath[] {
 export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoResult> {
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'haven-demo-'));
-  mkdirSync(dataDir, { recursive: true });
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory())
+    throw new CliError('--data-dir is not a directory');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const holderKeys = generateKeyPair('EdDSA');
   writeSecretFile(join(dataDir, 'wallet.key.json'), `${JSON.stringify(holderKeys.privateJwk, null, 2)}\n`);
   const holder = createSigner(holderKeys.privateJwk);
@@ -117,7 +120,7 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
 
   const story = async (title: string, issuer: Party, type: CredentialTypeId, purpose: string) => {
     const credential = issue(issuer, type, holderPublic);
-    writeFileSync(join(dataDir, `${type}.sd-jwt`), `${credential}\n`);
+    writeFileSync(join(dataDir, `${type}.sd-jwt`), `${credential}\n`, { mode: 0o600 });
     const nonce = randomBase64Url(16);
     const aud = `x509_san_dns:${purpose}.verifier.example`;
     // The verifier asks for its purpose; the wallet checks the request against it, then discloses.
@@ -127,7 +130,7 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
       disclose: available(credential, request),
       keyBinding: { signer: holder, nonce, aud, clock },
     });
-    writeFileSync(join(dataDir, `${type}.presentation`), `${presentation}\n`);
+    writeFileSync(join(dataDir, `${type}.presentation`), `${presentation}\n`, { mode: 0o600 });
     const result = await verifySdJwtVc(presentation, {
       issuerKey: createIssuerKeySource({ issuers: [issuer.did], dids }),
       clock,

@@ -181,9 +181,10 @@ function reportError(error: unknown, io: CliIo, debug: boolean): number {
   }
   if (isHavenError(error)) {
     // Haven messages never carry claim values; details such as field paths help the user fix the input.
-    const paths = error.details?.paths;
+    // `issues` pairs each path with the rule it broke (e.g. `["birthdate"] invalid_format`); else paths.
+    const issues = error.details?.issues ?? error.details?.paths;
     io.stderr(
-      `error ${error.code}: ${error.message}${Array.isArray(paths) ? ` (${paths.join(', ')})` : ''}\n`,
+      `error ${error.code}: ${error.message}${Array.isArray(issues) ? ` (${issues.join(', ')})` : ''}\n`,
     );
     return 2;
   }
