@@ -24,6 +24,7 @@ import {
   decodeHeldSdJwt,
   issueSdJwtVcSync,
   presentSdJwtSync,
+  selectClaimValues,
   verifySdJwtVc,
 } from '@haven/sd-jwt';
 import { formatClaimPathArg } from './claim-path-arg.js';
@@ -87,14 +88,8 @@ function disclosable(credential: string): string[] {
 }
 
 function available(credential: string, paths: ClaimPath[]): ClaimPath[] {
-  return paths.filter((path) => {
-    try {
-      presentSdJwtSync(credential, { disclose: [path] });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const claims = decodeHeldSdJwt(credential).processed.claims;
+  return paths.filter((path) => selectClaimValues(claims, path).length > 0);
 }
 
 /**

@@ -1,3 +1,4 @@
+export { selectClaimValues } from './claim-path.js';
 export { joinSdJwt, type SdJwtParts, splitSdJwt } from './compact.js';
 export { type Disclosure, decodeDisclosure, encodeDisclosure } from './disclosure.js';
 export { failSdJwt, SD_JWT_ERROR_CODES, type SdJwtErrorCode } from './errors.js';
