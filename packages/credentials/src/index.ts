@@ -94,3 +94,18 @@ export {
   type TypeDisplayMetadata,
   type TypeMetadata,
 } from './type-metadata.js';
+export {
+  HAVEN_CONTEXT_TERMS,
+  HAVEN_CREDENTIALS_CONTEXT,
+  HAVEN_CREDENTIALS_CONTEXT_SHA256,
+  HAVEN_CREDENTIALS_CONTEXT_URL,
+  W3C_TYPE_NAMES,
+} from './w3c-context.js';
+export {
+  claimPathsToPointers,
+  credentialTypeForW3cTypes,
+  type PrepareW3cCredentialOptions,
+  prepareW3cCredential,
+  W3C_CREDENTIAL_TYPES,
+  w3cMandatoryPointers,
+} from './w3c-form.js';
