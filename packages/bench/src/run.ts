@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Comparison } from './harness.js';
 import { benchJws } from './jws.js';
 import { benchSdJwt } from './sd-jwt.js';
+import { benchW3cJose } from './w3c-jose.js';
 
 // Goals from the issues; a ratio below its goal is printed as MISS (the run still completes: timing
 // belongs in benchmarks, never in tests, and one noisy run must not fail CI).
@@ -13,10 +14,15 @@ const GOALS: { match: RegExp; baseline: RegExp; min: number }[] = [
   { match: /^issue SD-JWT VC/, baseline: /^raw:/, min: 0.7 },
   { match: /^verify presentation/, baseline: /^raw:/, min: 0.8 },
   { match: /^(issue|present|verify) /, baseline: /^@sd-jwt/, min: 5 },
+  { match: /^(issue|verify) VC-JOSE/, baseline: /^raw /, min: 0.7 },
 ];
 
 // Each suite writes its own results file; HAVEN_BENCH_SUITES=jws,sd-jwt picks suites (default: all).
-const SUITES: Record<string, () => Promise<Comparison[]>> = { jws: benchJws, 'sd-jwt': benchSdJwt };
+const SUITES: Record<string, () => Promise<Comparison[]>> = {
+  jws: benchJws,
+  'sd-jwt': benchSdJwt,
+  'w3c-jose': benchW3cJose,
+};
 const wanted = (process.env.HAVEN_BENCH_SUITES ?? Object.keys(SUITES).join(',')).split(',');
 
 function format(n: number): string {

@@ -1,6 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import {
   assertJwkUsableFor,
   assertPublicJwk,
+  BoundedCache,
   isHavenError,
   type JwsAlgorithm,
   type KeyInput,
@@ -71,5 +73,22 @@ export async function findControllerKey(
   if (didUrl !== controller && !didUrl.startsWith(`${controller}#`)) {
     failW3c('W3C_KEY_NOT_FOUND', 'the kid is not a key of the signer');
   }
-  return (await sources.dids.resolveKey(didUrl, { relationship, alg })).key;
+  // did:key and did:jwk documents are derived from the DID itself and can never change, so their keys are
+  // remembered per resolver (bounded); did:web goes through the resolver's own TTL cache every time.
+  const pure = controller.startsWith('did:jwk:') || controller.startsWith('did:key:');
+  const cacheKey = `${relationship}|${alg}|${didUrl}`;
+  let cache = pure ? pureKeyCache.get(sources.dids) : undefined;
+  const hit = cache?.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const { key } = await sources.dids.resolveKey(didUrl, { relationship, alg });
+  if (pure) {
+    if (cache === undefined) {
+      cache = new BoundedCache<string, KeyObject>({ maxEntries: 1000 });
+      pureKeyCache.set(sources.dids, cache);
+    }
+    cache.set(cacheKey, key);
+  }
+  return key;
 }
+
+const pureKeyCache = new WeakMap<DidResolver, BoundedCache<string, KeyObject>>();
