@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Comparison } from './harness.js';
 import { benchJws } from './jws.js';
 import { benchSdJwt } from './sd-jwt.js';
+import { benchW3cDataIntegrity } from './w3c-di.js';
 import { benchW3cJose } from './w3c-jose.js';
 
 // Goals from the issues; a ratio below its goal is printed as MISS (the run still completes: timing
@@ -15,6 +16,7 @@ const GOALS: { match: RegExp; baseline: RegExp; min: number }[] = [
   { match: /^verify presentation/, baseline: /^raw:/, min: 0.8 },
   { match: /^(issue|present|verify) /, baseline: /^@sd-jwt/, min: 5 },
   { match: /^(issue|verify) VC-JOSE/, baseline: /^raw /, min: 0.7 },
+  { match: /^(issue|verify) DI /, baseline: /^@digitalbazaar/, min: 2 },
 ];
 
 // Each suite writes its own results file; HAVEN_BENCH_SUITES=jws,sd-jwt picks suites (default: all).
@@ -22,6 +24,7 @@ const SUITES: Record<string, () => Promise<Comparison[]>> = {
   jws: benchJws,
   'sd-jwt': benchSdJwt,
   'w3c-jose': benchW3cJose,
+  'w3c-di': benchW3cDataIntegrity,
 };
 const wanted = (process.env.HAVEN_BENCH_SUITES ?? Object.keys(SUITES).join(',')).split(',');
 

@@ -43,6 +43,15 @@ import { CliError } from './cli-error.js';
 import { parseDuration } from './duration.js';
 import { type CliIo, readInput, readJsonFile, writeSecretFile } from './io.js';
 import { readPrivateKey, readPublicKey } from './keys.js';
+import {
+  type DetectedFormat,
+  detectFormat,
+  issueW3c,
+  presentW3c,
+  verifyW3c,
+  W3C_ISSUE_FORMATS,
+  type W3cIssueFormat,
+} from './w3c.js';
 
 function credentialType(type: string): CredentialTypeId {
   if (!isCredentialTypeId(type))
@@ -128,19 +137,35 @@ export interface IssueOptions {
 /** `haven issue --type T --claims FILE --issuer-key JWKFILE [--holder-key FILE] [--valid-for D]` */
 export async function issueCommand(options: IssueOptions, io: CliIo): Promise<void> {
   const type = credentialType(options.type);
-  if (options.format !== SD_JWT_VC_TYP)
-    throw new CliError(`--format must be ${SD_JWT_VC_TYP} (W3C formats come later)`);
+  const w3c = (W3C_ISSUE_FORMATS as readonly string[]).includes(options.format);
+  if (options.format !== SD_JWT_VC_TYP && !w3c)
+    throw new CliError(`--format must be one of ${[SD_JWT_VC_TYP, ...W3C_ISSUE_FORMATS].join(', ')}`);
   const clock = parseNow(options.now);
   const now = Math.floor(clock.now());
   const privateJwk = await readPrivateKey(options.issuerKey, io, 'issuer key');
   const holderPublicJwk =
     options.holderKey === undefined ? undefined : await readPublicKey(options.holderKey, io, 'holder key');
   const input = await readJsonFile(options.claims, io, 'claims');
+  const validFor = options.validFor === undefined ? undefined : parseDuration(options.validFor);
+  if (w3c) {
+    const issued = await issueW3c({
+      format: options.format as W3cIssueFormat,
+      type,
+      claims: input,
+      issuerKey: privateJwk,
+      ...(holderPublicJwk ? { holderKey: holderPublicJwk } : {}),
+      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+      now,
+      ...(validFor === undefined ? {} : { validFor }),
+      clock,
+    });
+    io.stdout(`${issued}\n`);
+    return;
+  }
   const prepared = prepareIssuance(type, input, { now });
   const issuerDid = createDidJwk(toPublicJwk(privateJwk));
   const iss = options.issuer ?? issuerDid;
   const kid = options.issuer === undefined ? `${issuerDid}#0` : undefined;
-  const validFor = options.validFor === undefined ? undefined : parseDuration(options.validFor);
   const claims: Record<string, unknown> = { iss, vct: prepared.vct, iat: now, ...prepared.claims };
   if (validFor !== undefined) claims.exp = now + validFor;
   const credential = issueSdJwtVcSync(claims, {
@@ -170,6 +195,25 @@ export interface PresentOptions {
 /** `haven present CREDENTIAL_FILE (--disclose P,P | --purpose NAME) [--holder-key F --nonce N --aud A]` */
 export async function presentCommand(file: string, options: PresentOptions, io: CliIo): Promise<void> {
   const credential = (await readInput(file, io, 'credential')).trim();
+  const format = detectFormat(credential);
+  if (format === 'vc+jwt' || format === 'vc-di') {
+    io.stdout(
+      `${await presentW3c({
+        text: credential,
+        format,
+        ...(options.disclose === undefined ? {} : { disclose: options.disclose }),
+        ...(options.purpose === undefined ? {} : { purpose: options.purpose }),
+        ...(options.holderKey === undefined
+          ? {}
+          : { holderKey: await readPrivateKey(options.holderKey, io, 'holder key') }),
+        ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+        ...(options.aud === undefined ? {} : { aud: options.aud }),
+        clock: parseNow(options.now),
+      })}\n`,
+    );
+    return;
+  }
+  if (format !== 'dc+sd-jwt') throw new CliError('only credentials can be presented, not presentations');
   if ((options.disclose === undefined) === (options.purpose === undefined)) {
     throw new CliError('give exactly one of --disclose and --purpose');
   }
@@ -226,18 +270,13 @@ export interface VerifyOptions {
   json?: boolean;
 }
 
-function detectFormat(text: string): 'dc+sd-jwt' {
-  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+~/.test(text)) return 'dc+sd-jwt';
-  throw new CliError('the input is not a credential format haven knows (SD-JWT VC; W3C formats come later)');
-}
-
 /**
  * Trust from `--trust`. A DID trusts that DID's `assertionMethod` keys for credentials whose `iss` is the
  * DID. A key file trusts that key for credentials whose `iss` is the key's own `did:jwk`, or, written
  * `ISSUER=FILE`, for credentials whose `iss` is ISSUER: a key never lends its trust to whatever issuer
  * name a credential chooses to carry.
  */
-async function trustedIssuerKey(
+async function parseTrust(
   trust: readonly string[],
   io: CliIo,
   fetchOptions: { allowHttpLoopback?: boolean; ca?: string },
@@ -269,6 +308,10 @@ async function trustedIssuerKey(
     const issuer = pair ? (pair[1] as string) : createDidJwk(key);
     keys.set(issuer, [...(keys.get(issuer) ?? []), key]);
   }
+  return { dids, keys, resolver };
+}
+
+function trustedIssuerKey({ dids, keys, resolver }: Awaited<ReturnType<typeof parseTrust>>) {
   const fromDids = createIssuerKeySource({ issuers: dids, dids: resolver });
 
   return async (header: JwsHeader, payload: Record<string, unknown>): Promise<KeyInput> => {
@@ -298,6 +341,7 @@ export async function verifyCommand(file: string, options: VerifyOptions, io: Cl
   const format = detectFormat(text);
   const trust = options.trust ?? [];
   if (trust.length === 0) throw new CliError('give the issuers you trust with --trust DID|JWKFILE');
+  if (format !== 'dc+sd-jwt') return verifyW3cCommand(text, format, trust, options, io);
   if (options.purpose !== undefined && !Object.hasOwn(PURPOSES, options.purpose)) {
     throw new CliError(`unknown --purpose (known: ${Object.keys(PURPOSES).join(', ')})`);
   }
@@ -307,7 +351,7 @@ export async function verifyCommand(file: string, options: VerifyOptions, io: Cl
     throw new CliError('holder binding needs both --nonce and --aud');
   }
   const result = await verifySdJwtVc(text, {
-    issuerKey: await trustedIssuerKey(trust, io, options),
+    issuerKey: trustedIssuerKey(await parseTrust(trust, io, options)),
     clock: parseNow(options.now),
     holderBinding: requireBinding
       ? { required: true, nonce: options.nonce as string, aud: options.aud as string }
@@ -356,14 +400,52 @@ export async function verifyCommand(file: string, options: VerifyOptions, io: Cl
   } else {
     outcome = { verified: false, error: result.error, checks: result.checks };
   }
+  return printOutcome(outcome, options, io);
+}
+
+function printOutcome(
+  outcome:
+    | { verified: true; format: string; issuer: unknown; claims: unknown; disclosed: string[] }
+    | { verified: false; error: { code: string; message: string } },
+  options: { json?: boolean },
+  io: CliIo,
+): number {
   if (options.json) {
     io.stdout(`${JSON.stringify(outcome)}\n`);
   } else if (outcome.verified) {
-    io.stdout(`VERIFIED (${format}) — issuer ${String(outcome.issuer)}\n`);
+    io.stdout(`VERIFIED (${outcome.format}) — issuer ${String(outcome.issuer)}\n`);
     io.stdout(`disclosed: ${outcome.disclosed.join(', ') || '(nothing)'}\n`);
     io.stdout(json(outcome.claims));
   } else {
     io.stdout(`NOT VERIFIED — ${outcome.error.code}: ${outcome.error.message}\n`);
   }
   return outcome.verified ? 0 : 1;
+}
+
+async function verifyW3cCommand(
+  text: string,
+  format: Exclude<DetectedFormat, 'dc+sd-jwt'>,
+  trust: readonly string[],
+  options: VerifyOptions,
+  io: CliIo,
+): Promise<number> {
+  if (options.purpose !== undefined && !Object.hasOwn(PURPOSES, options.purpose)) {
+    throw new CliError(`unknown --purpose (known: ${Object.keys(PURPOSES).join(', ')})`);
+  }
+  if (options.requireHolderBinding && format !== 'vp+jwt') {
+    throw new CliError('--require-holder-binding needs a holder-signed presentation (vp+jwt)');
+  }
+  const { dids, keys, resolver } = await parseTrust(trust, io, options);
+  const outcome = await verifyW3c({
+    text,
+    format,
+    trustedIssuers: [...dids, ...keys.keys()],
+    keys: Object.fromEntries(keys),
+    dids: resolver,
+    clock: parseNow(options.now),
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+    ...(options.aud === undefined ? {} : { aud: options.aud }),
+    ...(options.purpose === undefined ? {} : { purpose: options.purpose }),
+  });
+  return printOutcome(outcome, options, io);
 }

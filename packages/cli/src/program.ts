@@ -108,7 +108,11 @@ Examples:
     .requiredOption('--claims <file>', 'claims JSON (see: haven claims template)')
     .requiredOption('--issuer-key <file>', "the issuer's private JWK")
     .option('--holder-key <file>', "the holder's public JWK, for key binding")
-    .option('--format <format>', 'credential format', 'dc+sd-jwt')
+    .option(
+      '--format <format>',
+      'dc+sd-jwt, vc+jwt, vc-di-eddsa (Ed25519 key) or vc-di-ecdsa-sd (P-256 key)',
+      'dc+sd-jwt',
+    )
     .option('--valid-for <duration>', 'validity, e.g. 365d, 12h')
     .option('--issuer <iss>', 'the iss value (default: the did:jwk of the issuer key)')
     .option('--now <unixSeconds>', 'issue as of this time')

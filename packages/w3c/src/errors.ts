@@ -48,6 +48,9 @@ export const W3C_ERROR_CODES = [
   'W3C_SELECTIVE_DISCLOSURE_INVALID',
   'W3C_DERIVE_FAILED',
   'W3C_SIGN_FAILED',
+  // JSON-LD safe mode (vc-data-integrity §4.4): a term no context defines, a relative IRI, a keyword
+  // where Haven accepts none — anything jsonld.js would otherwise drop from what is signed.
+  'W3C_JSONLD_UNSAFE',
 ] as const;
 
 /** One of {@link W3C_ERROR_CODES}. */

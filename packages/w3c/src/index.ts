@@ -1,3 +1,31 @@
+export {
+  BUNDLED_CONTEXTS,
+  type BundledContext,
+  CREDENTIALS_V2_CONTEXT,
+  checkBundledContext,
+  createDocumentLoader,
+  DATA_INTEGRITY_CRYPTOSUITES,
+  DATA_INTEGRITY_V2_CONTEXT,
+  type DataIntegrityCryptosuite,
+  type DataIntegrityKeyOptions,
+  type DataIntegrityProof,
+  type DataIntegrityVerification,
+  type DeriveSelectiveDisclosureOptions,
+  DID_V1_CONTEXT,
+  DOCUMENT_LIMITS,
+  type DocumentLoader,
+  type DocumentLoaderOptions,
+  deriveSelectiveDisclosure,
+  EXAMPLES_V2_CONTEXT,
+  type IssueDataIntegrityOptions,
+  isDataIntegrityCryptosuite,
+  issueDataIntegrityCredential,
+  MULTIKEY_V1_CONTEXT,
+  type RemoteDocument,
+  type SecuredCredential,
+  type VerifyDataIntegrityOptions,
+  verifyDataIntegrityCredential,
+} from './data-integrity/index.js';
 export { isW3cError, W3C_ERROR_CODES, type W3cErrorCode } from './errors.js';
 export { checkKnownContexts, JOSE_KNOWN_CONTEXTS } from './jose/known-contexts.js';
 export {
@@ -20,6 +48,19 @@ export {
   type VpJwtVerification,
   verifyVpJwt,
 } from './jose/vp-jwt.js';
+export {
+  type DecodedJwtCredential,
+  decodeJwtCredential,
+  findLegacyIssuerKey,
+  isLegacyVcJwt,
+  LEGACY_VC_JWT_FORMAT,
+  type LegacyCredential,
+  type LegacyStatusPolicy,
+  type LegacyVcJwtVerification,
+  VC_V1_CONTEXT,
+  type VerifyLegacyVcJwtOptions,
+  verifyLegacyVcJwt,
+} from './legacy/index.js';
 export {
   type Credential,
   type CredentialValidityOptions,

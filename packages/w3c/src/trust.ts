@@ -26,7 +26,10 @@ export interface W3cIssuerTrust {
 }
 
 function pickConfiguredKey(keys: readonly PublicJwk[], kid: string | undefined): PublicJwk {
-  const candidates = kid === undefined ? keys : keys.filter((k) => k.kid === kid);
+  // One configured key without a kid is that issuer's key whatever the token's kid says (the signature
+  // must still verify with it); otherwise the token's kid picks among keys that carry kids.
+  const single = keys.length === 1 && keys[0]?.kid === undefined;
+  const candidates = kid === undefined || single ? keys : keys.filter((k) => k.kid === kid);
   if (candidates.length !== 1) {
     failW3c(
       'W3C_KEY_NOT_FOUND',

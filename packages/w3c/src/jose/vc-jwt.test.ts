@@ -141,6 +141,15 @@ describe('VC-JOSE vc+jwt (VC-JOSE-COSE §3.1.1)', () => {
     expect(await verifyVcJwt(token, { trustedIssuers: [issuer], keys, clock })).toMatchObject({
       verified: true,
     });
+    // One configured key without a kid is the issuer's key; the signature still decides.
+    const noKid = { [issuer]: [toPublicJwk(ISSUER_P256)] };
+    expect(await verifyVcJwt(token, { trustedIssuers: [issuer], keys: noKid, clock })).toMatchObject({
+      verified: true,
+    });
+    const otherNoKid = { [issuer]: [toPublicJwk(OTHER_ED)] };
+    expect(await verifyVcJwt(token, { trustedIssuers: [issuer], keys: otherNoKid, clock })).toEqual(
+      code('JWS_ALG_KEY_MISMATCH'),
+    );
     const wrongKid = { [issuer]: [{ ...toPublicJwk(ISSUER_P256), kid: 'k2' }] };
     expect(await verifyVcJwt(token, { trustedIssuers: [issuer], keys: wrongKid, clock })).toEqual(
       code('W3C_KEY_NOT_FOUND'),

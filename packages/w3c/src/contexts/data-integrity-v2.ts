@@ -1,0 +1,16 @@
+import { embeddedContext } from './bundled-context.js';
+
+/**
+ * `https://w3id.org/security/data-integrity/v2`: vc-data-integrity §2.1; bytes of @digitalbazaar/data-integrity-context 2.0.1.
+ * The text is the exact file, so its SHA-256 matches the published bytes.
+ *
+ * @example
+ * ```ts
+ * createDocumentLoader({ contexts: [DATA_INTEGRITY_V2_CONTEXT] });
+ * ```
+ */
+export const DATA_INTEGRITY_V2_CONTEXT = embeddedContext(
+  'https://w3id.org/security/data-integrity/v2',
+  '0f77743daf5b4e8fc067fc5ba5b21044283053aa717fc6b0219843bed3b00363',
+  '{\n  "@context": {\n    "id": "@id",\n    "type": "@type",\n    "@protected": true,\n    "proof": {\n      "@id": "https://w3id.org/security#proof",\n      "@type": "@id",\n      "@container": "@graph"\n    },\n    "DataIntegrityProof": {\n      "@id": "https://w3id.org/security#DataIntegrityProof",\n      "@context": {\n        "@protected": true,\n        "id": "@id",\n        "type": "@type",\n        "challenge": "https://w3id.org/security#challenge",\n        "created": {\n          "@id": "http://purl.org/dc/terms/created",\n          "@type": "http://www.w3.org/2001/XMLSchema#dateTime"\n        },\n        "domain": "https://w3id.org/security#domain",\n        "expires": {\n          "@id": "https://w3id.org/security#expiration",\n          "@type": "http://www.w3.org/2001/XMLSchema#dateTime"\n        },\n        "nonce": "https://w3id.org/security#nonce",\n        "previousProof": {\n          "@id": "https://w3id.org/security#previousProof",\n          "@type": "@id"\n        },\n        "proofPurpose": {\n          "@id": "https://w3id.org/security#proofPurpose",\n          "@type": "@vocab",\n          "@context": {\n            "@protected": true,\n            "id": "@id",\n            "type": "@type",\n            "assertionMethod": {\n              "@id": "https://w3id.org/security#assertionMethod",\n              "@type": "@id",\n              "@container": "@set"\n            },\n            "authentication": {\n              "@id": "https://w3id.org/security#authenticationMethod",\n              "@type": "@id",\n              "@container": "@set"\n            },\n            "capabilityInvocation": {\n              "@id": "https://w3id.org/security#capabilityInvocationMethod",\n              "@type": "@id",\n              "@container": "@set"\n            },\n            "capabilityDelegation": {\n              "@id": "https://w3id.org/security#capabilityDelegationMethod",\n              "@type": "@id",\n              "@container": "@set"\n            },\n            "keyAgreement": {\n              "@id": "https://w3id.org/security#keyAgreementMethod",\n              "@type": "@id",\n              "@container": "@set"\n            }\n          }\n        },\n        "cryptosuite": {\n          "@id": "https://w3id.org/security#cryptosuite",\n          "@type": "https://w3id.org/security#cryptosuiteString"\n        },\n        "proofValue": {\n          "@id": "https://w3id.org/security#proofValue",\n          "@type": "https://w3id.org/security#multibase"\n        },\n        "verificationMethod": {\n          "@id": "https://w3id.org/security#verificationMethod",\n          "@type": "@id"\n        }\n      }\n    }\n  }\n}\n',
+);
