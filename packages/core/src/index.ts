@@ -92,4 +92,5 @@ export {
   SIGNATURE_LENGTH,
   type Signer,
   type SyncSigner,
+  verifySignature,
 } from './signer.js';

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
 import { fail } from './errors.js';
 import {
   algorithmForKey,
@@ -100,4 +100,32 @@ export function generateKeyPair(alg: JwsAlgorithm = 'ES256'): GeneratedKeyPair {
   else if (alg === 'ES384') privateKey = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
   else fail('JWS_ALG_NOT_ALLOWED', 'algorithm is not supported for key generation');
   return { alg, privateJwk: exportPrivateJwk(privateKey), publicJwk: exportPublicJwk(privateKey) };
+}
+
+/**
+ * Verifies a raw signature (JWS form: P1363 `r||s` for ECDSA) over `data` with a public KeyObject, for
+ * the algorithm bound to that key. For formats that sign something other than a JWS signing input (Data
+ * Integrity proofs); a wrong-length signature or an algorithm that is not the key's is simply `false`.
+ *
+ * @example
+ * ```ts
+ * verifySignature('EdDSA', hashData, proofSignature, publicKey) // true | false
+ * ```
+ */
+export function verifySignature(
+  alg: JwsAlgorithm,
+  data: Uint8Array,
+  signature: Uint8Array,
+  key: KeyObject,
+): boolean {
+  if (!(key instanceof KeyObject) || key.type !== 'public') return false;
+  let keyAlg: JwsAlgorithm;
+  try {
+    keyAlg = algorithmForKey(key);
+  } catch {
+    return false;
+  }
+  if (keyAlg !== alg) return false;
+  if (!(signature instanceof Uint8Array) || signature.byteLength !== SIGNATURE_LENGTH[alg]) return false;
+  return verify(hashForAlgorithm(alg), data, { key, dsaEncoding: 'ieee-p1363' }, signature);
 }

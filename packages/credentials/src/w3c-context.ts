@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digest } from '@haven/core';
 
 /**
  * The URL of Haven's JSON-LD context for its credential terms. It is never fetched: verifiers bundle it
@@ -94,9 +94,9 @@ const DOCUMENT = deepFreeze(buildContext());
  * The SHA-256 (hex) of the context's JSON text as served (`JSON.stringify` of the document). A test pins
  * it, so an edit to the terms without a new URL fails the build.
  */
-export const HAVEN_CREDENTIALS_CONTEXT_SHA256 = createHash('sha256')
-  .update(JSON.stringify(DOCUMENT))
-  .digest('hex');
+export const HAVEN_CREDENTIALS_CONTEXT_SHA256 = Buffer.from(
+  digest('sha-256', JSON.stringify(DOCUMENT)),
+).toString('hex');
 
 /**
  * Haven's credentials context as a bundled document: `{ url, document, sha256 }`, frozen. `@protected`,
