@@ -22,7 +22,6 @@ export const W3C_ERROR_CODES = [
   'W3C_ISSUER_MISMATCH',
   'W3C_KEY_NOT_FOUND',
   // VC-JOSE (vc+jwt, vp+jwt)
-  'W3C_JOSE_TYP_INVALID',
   'W3C_JOSE_CLAIMS_INVALID',
   'W3C_ENVELOPE_INVALID',
   // Presentations
