@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSigner, type PrivateJwk, signJws, toPublicJwk } from '@haven/core';
+import { createSigner, fixedClock, type PrivateJwk, signJws, toPublicJwk } from '@haven/core';
+import { prepareW3cCredential, w3cMandatoryPointers } from '@haven/credentials';
 import { createDidJwk } from '@haven/did';
+import { issueDataIntegrityCredential } from '@haven/w3c';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CliIo } from './io.js';
 import { runCli } from './program.js';
@@ -133,6 +135,23 @@ describe('haven issue/present/verify --format vc+jwt', () => {
     expect(JSON.parse(purpose.out).error.code).toBe('OVER_ASKING');
   });
 
+  test('a bare credential with --nonce/--aud is a usage error, never VERIFIED with the nonce unused', async () => {
+    writeFileSync(file('bare.jwt'), await issue('vc+jwt', 'issuer-ed.key.json'));
+    const issuer = didOfKeyFile('issuer-ed.key.json');
+    const bare = await run([
+      'verify',
+      file('bare.jwt'),
+      '--trust',
+      issuer,
+      '--nonce',
+      'n-1',
+      '--aud',
+      'https://x.example',
+    ]);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/holder-signed presentation/);
+  });
+
   test('present refuses to select claims from a format that cannot hide any', async () => {
     writeFileSync(file('vc2.jwt'), await issue('vc+jwt', 'issuer-ed.key.json'));
     const result = await run(['present', file('vc2.jwt'), '--purpose', 'inspector.contract-validity']);
@@ -249,5 +268,32 @@ describe('haven issue/present/verify with Data Integrity', () => {
     expect(result).toMatchObject({ verified: true, format: 'vc-di', issuer });
     expect(result.claims).not.toHaveProperty('worker_reference');
     expect(result.claims).toHaveProperty('wage');
+  });
+
+  test('vc-di-ecdsa-sd: a claim the issuer made mandatory beyond the purpose is refused before it leaves', async () => {
+    const key = JSON.parse(readFileSync(file('issuer-p256.key.json'), 'utf8')) as PrivateJwk;
+    const issuer = didOfKeyFile('issuer-p256.key.json');
+    const holder = createDidJwk(JSON.parse(readFileSync(file('holder.pub.json'), 'utf8')));
+    const unsigned = prepareW3cCredential(
+      'labour-contract',
+      JSON.parse(readFileSync(file('claims.json'), 'utf8')),
+      {
+        now: Number(NOW),
+        issuer,
+        holder,
+      },
+    );
+    const signed = await issueDataIntegrityCredential(unsigned, {
+      cryptosuite: 'ecdsa-sd-2023',
+      privateKey: key,
+      verificationMethod: `${issuer}#0`,
+      clock: fixedClock(Number(NOW)),
+      mandatoryPointers: [...w3cMandatoryPointers(unsigned), '/credentialSubject/worker_reference'],
+    });
+    writeFileSync(file('di-over.json'), JSON.stringify(signed));
+    const result = await run(['present', file('di-over.json'), '--purpose', 'inspector.contract-validity']);
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(/mandatory/);
   });
 });

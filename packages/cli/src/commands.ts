@@ -432,8 +432,14 @@ async function verifyW3cCommand(
   if (options.purpose !== undefined && !Object.hasOwn(PURPOSES, options.purpose)) {
     throw new CliError(`unknown --purpose (known: ${Object.keys(PURPOSES).join(', ')})`);
   }
-  if (options.requireHolderBinding && format !== 'vp+jwt') {
-    throw new CliError('--require-holder-binding needs a holder-signed presentation (vp+jwt)');
+  // A verifier that gives a nonce expects a holder-bound answer: a bare credential (which anyone who saw
+  // it can replay) is a usage error, never VERIFIED with the nonce silently unused.
+  const wantsBinding =
+    options.requireHolderBinding === true || options.nonce !== undefined || options.aud !== undefined;
+  if (wantsBinding && format !== 'vp+jwt') {
+    throw new CliError(
+      'holder binding (--nonce, --aud, --require-holder-binding) needs a holder-signed presentation (vp+jwt); this input is a bare credential',
+    );
   }
   const { dids, keys, resolver } = await parseTrust(trust, io, options);
   const outcome = await verifyW3c({

@@ -205,22 +205,27 @@ export async function presentW3c(input: PresentW3cInput): Promise<string> {
       if (missing !== undefined)
         throw new CliError(`the credential has no claim ${formatClaimPathArg(missing)}`);
     }
+    // Every leaf shown must lie under a selected path, or presenting it over-discloses.
+    const isPrefix = (prefix: ClaimPath, path: ClaimPath) =>
+      prefix.every((segment, i) => path[i] === segment);
+    const covered = (shown: Record<string, unknown>) =>
+      subjectLeafPaths(shown).every((leaf) => selected.some((chosen) => isPrefix(chosen, leaf)));
     if (cryptosuiteOf(credential) === 'ecdsa-sd-2023') {
-      presented = await deriveSelectiveDisclosure(credential, {
+      const derived = await deriveSelectiveDisclosure(credential, {
         selectivePointers: claimPathsToPointers(selected),
       });
-    } else {
-      // Every leaf the credential holds must lie under a selected path, or presenting it over-discloses.
-      const isPrefix = (prefix: ClaimPath, path: ClaimPath) =>
-        prefix.every((segment, i) => path[i] === segment);
-      const coveredAll = subjectLeafPaths(subject).every((leaf) =>
-        selected.some((chosen) => isPrefix(chosen, leaf)),
-      );
-      if (!coveredAll) {
+      // The issuer may have made subject claims mandatory; those go out whatever is asked, so what the
+      // derived credential actually shows is checked before it is handed over.
+      if (!covered(subjectOf(derived as Record<string, unknown>))) {
         throw new CliError(
-          'this credential format cannot hide claims, and presenting it would disclose more than asked; use a dc+sd-jwt or vc-di-ecdsa-sd credential',
+          'the issuer made claims mandatory that this request does not ask for; presenting would disclose more than asked',
         );
       }
+      presented = derived;
+    } else if (!covered(subject)) {
+      throw new CliError(
+        'this credential format cannot hide claims, and presenting it would disclose more than asked; use a dc+sd-jwt or vc-di-ecdsa-sd credential',
+      );
     }
   } else if (cryptosuiteOf(credential) === 'ecdsa-sd-2023') {
     throw new CliError(

@@ -72,6 +72,12 @@ export function checkDocumentShape(document: unknown, documentMembers: readonly 
       if (key.startsWith('@')) {
         failW3c('W3C_JSONLD_UNSAFE', 'JSON-LD keywords are not accepted as member names');
       }
+      // An absolute or compact IRI as a member name expands to the same RDF as the term it spells out,
+      // so the signature still holds while the JSON a verifier reads lacks the term: renaming
+      // `credentialStatus` to its IRI would hide a revocation. Every term Haven reads is a plain name.
+      if (key.includes(':')) {
+        failW3c('W3C_JSONLD_UNSAFE', 'IRIs are not accepted as member names; use the context terms');
+      }
       const embedsDocuments = isDocumentRoot && documentMembers.includes(key);
       if (embedsDocuments && Array.isArray(member)) {
         for (const item of member) walk(item, depth + 2, true);

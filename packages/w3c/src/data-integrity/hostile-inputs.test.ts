@@ -377,6 +377,29 @@ describe('hostile inputs, W3C VC 2.0: validity and status (VCDM 2.0 §4.9, §4.1
     expect(checked.verified && checked.status).toBe('checked');
     expect(seen).toEqual([status]);
   });
+
+  test('JSON-LD §6.2: credentialStatus renamed to its IRI (same RDF, same signature) → W3C_JSONLD_UNSAFE, never status "none"', async () => {
+    const status = {
+      id: 'https://status.example/1#5',
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+    };
+    const vc = await issue({ ...plainCredential(ed.did), credentialStatus: status });
+    const hidden = edit(vc, (doc) => {
+      doc['https://www.w3.org/2018/credentials#credentialStatus'] = doc.credentialStatus;
+      delete doc.credentialStatus;
+    });
+    expect(await failure(hidden, { status: 'unchecked' })).toBe('W3C_JSONLD_UNSAFE');
+    const compact = edit(vc, (doc) => {
+      doc['cred:credentialStatus'] = doc.credentialStatus;
+      delete doc.credentialStatus;
+    });
+    expect(await failure(compact, { status: 'unchecked' })).toBe('W3C_JSONLD_UNSAFE');
+    // Nor may an issuer sign a credential whose members are IRIs.
+    await expect(
+      issue({ ...plainCredential(ed.did), 'https://www.w3.org/2018/credentials#credentialStatus': status }),
+    ).rejects.toMatchObject({ code: 'W3C_JSONLD_UNSAFE' });
+  });
 });
 
 describe('hostile inputs, W3C VC 2.0: shape and size', () => {

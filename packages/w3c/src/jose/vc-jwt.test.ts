@@ -171,6 +171,15 @@ describe('VC-JOSE vc+jwt (VC-JOSE-COSE §3.1.1)', () => {
       const token = await rawToken({ ...unsigned(), ...extra });
       expect(await verifyVcJwt(token, trust), JSON.stringify(extra)).toEqual(code(expected));
     }
+    // rfc7519 §4.1.3: a credential addressed to a verifier is accepted only by that verifier.
+    const addressed = await rawToken({ ...unsigned(), aud: 'https://inspector.example' });
+    expect(await verifyVcJwt(addressed, trust)).toEqual(code('W3C_AUDIENCE_MISMATCH'));
+    expect(await verifyVcJwt(addressed, { ...trust, audience: 'https://other.example' })).toEqual(
+      code('W3C_AUDIENCE_MISMATCH'),
+    );
+    expect(await verifyVcJwt(addressed, { ...trust, audience: 'https://inspector.example' })).toMatchObject({
+      verified: true,
+    });
     const consistent = await rawToken({ ...unsigned(), iss: ISSUER, sub: HOLDER, exp: NOW + 60 });
     expect(await verifyVcJwt(consistent, trust)).toMatchObject({ verified: true });
   });

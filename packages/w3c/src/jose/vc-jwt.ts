@@ -87,6 +87,11 @@ export interface VerifyVcJwtOptions extends W3cIssuerTrust {
   status?: W3cStatusPolicy;
   /** Context URLs accepted besides the bundled ones. */
   contexts?: readonly string[];
+  /**
+   * This verifier's identifier. A credential carrying a JWT `aud` is accepted only by a verifier it names
+   * (RFC 7519 §4.1.3); without this option such a credential is refused.
+   */
+  audience?: string;
 }
 
 /** What a verified VC-JOSE credential yields. */
@@ -100,7 +105,19 @@ export interface VcJwtVerification {
   readonly status: 'checked' | 'unchecked' | 'none';
 }
 
-function checkJwtClaims(payload: Record<string, unknown>, credential: Credential, clock: Clock): void {
+function checkJwtClaims(
+  payload: Record<string, unknown>,
+  credential: Credential,
+  clock: Clock,
+  audience: string | undefined,
+): void {
+  const aud = payload.aud;
+  if (aud !== undefined) {
+    const named = typeof aud === 'string' ? aud === audience : Array.isArray(aud) && aud.includes(audience);
+    if (audience === undefined || !named) {
+      failW3c('W3C_AUDIENCE_MISMATCH', 'the credential is addressed to another verifier (aud)');
+    }
+  }
   for (const name of FORBIDDEN_CLAIMS) {
     if (name in payload) failW3c('W3C_JOSE_CLAIMS_INVALID', `a VC-JOSE credential must not carry "${name}"`);
   }
@@ -184,7 +201,7 @@ export function verifyVcJwt(
         failW3c('W3C_ISSUER_MISMATCH', 'the issuer changed under the signature');
       if (c.proof !== undefined) failW3c('W3C_MALFORMED', 'a VC-JOSE credential must not carry a proof');
       checkKnownContexts(c['@context'] as string[], options.contexts);
-      checkJwtClaims(payload, c, options.clock);
+      checkJwtClaims(payload, c, options.clock, options.audience);
       return c;
     });
     log.run('validity', () => checkCredentialValidity(credential, { clock: options.clock }));

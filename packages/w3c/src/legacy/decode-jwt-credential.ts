@@ -63,7 +63,8 @@ function checkShape(vc: Record<string, unknown>): void {
 function numericDate(payload: Record<string, unknown>, name: string): number | undefined {
   const value = payload[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+  // Bounded to what a Date can hold (year 275760), so formatting it later cannot throw.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 8.64e12) {
     failW3c('W3C_LEGACY_JWT_INVALID', `the JWT "${name}" claim is not a NumericDate`);
   }
   return value;

@@ -370,6 +370,13 @@ describe('validity period, audience and status', () => {
     expect(codeOf(await verifyLegacyVcJwt(sign(expired), OPTIONS))).toBe('W3C_EXPIRED');
   });
 
+  test('rfc7519 §2: a NumericDate beyond what a date can hold is W3C_LEGACY_JWT_INVALID, not an internal error', async () => {
+    for (const name of ['nbf', 'exp']) {
+      const payload = { ...claims(), [name]: 9e12 };
+      expect(codeOf(await verifyLegacyVcJwt(sign(payload), OPTIONS)), name).toBe('W3C_LEGACY_JWT_INVALID');
+    }
+  });
+
   test('an iat in the future is refused; a broken clock keeps its own code', async () => {
     const payload = { ...claims(), iat: NOW + 3600 };
     expect(codeOf(await verifyLegacyVcJwt(sign(payload), OPTIONS))).toBe('W3C_LEGACY_JWT_INVALID');
