@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { allocateStatusIndex, MIN_STATUS_LIST_SIZE } from './allocate-status-index.js';
-import { MemoryStatusListStore } from './memory-status-list-store.js';
+import { MemoryStatusListStore, type StatusListSnapshot } from './memory-status-list-store.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -93,8 +93,8 @@ describe('MemoryStatusListStore', () => {
     expect(await copy.getStatus(listId, index)).toBe(1);
     expect(await copy.claimIndex(listId, index)).toBe(false);
     expect((await copy.readList(listId)).record.used).toBe(1);
-    const [snap] = store.snapshot();
-    expect(() => copy.restore([{ ...(snap as never), values: new Uint8Array(3) }])).toThrow(
+    const snap = store.snapshot()[0] as StatusListSnapshot;
+    expect(() => copy.restore([{ ...snap, values: new Uint8Array(3) }])).toThrow(
       code('STATUS_LIST_INVALID'),
     );
   });
