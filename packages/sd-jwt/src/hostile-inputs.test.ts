@@ -592,6 +592,27 @@ describe('review findings, kept as tests', () => {
       status: 'unchecked',
     });
     expect(result.verified && result.checks.map((c) => c.name)).toContain('status_not_checked');
+    // What the checker found is in the result, for the report; nothing when it found nothing to say.
+    const found = await verifySdJwt(withStatus, {
+      issuerKey: () => ISSUER_PUBLIC,
+      typ: TYP,
+      clock,
+      holderBinding: NO_KB,
+      status: () => ({ mechanism: 'token-status-list', status: 'VALID', stale: false }),
+    });
+    expect(found.verified && found.statusFound).toEqual({
+      mechanism: 'token-status-list',
+      status: 'VALID',
+      stale: false,
+    });
+    const silent = await verifySdJwt(withStatus, {
+      issuerKey: () => ISSUER_PUBLIC,
+      typ: TYP,
+      clock,
+      holderBinding: NO_KB,
+      status: () => undefined,
+    });
+    expect(silent.verified && 'statusFound' in silent).toBe(false);
   });
 
   test.each(['status', 'cnf', 'aka_vcts'])(

@@ -79,7 +79,7 @@ export interface VerifySdJwtOptions {
    * status is refused unless a checker is given (fail closed), or `'unchecked'` says the verifier's
    * policy accepts not checking it; the report then says so.
    */
-  status?: ((status: unknown, claims: Record<string, unknown>) => void | Promise<void>) | 'unchecked';
+  status?: ((status: unknown, claims: Record<string, unknown>) => unknown) | 'unchecked';
   limits?: SdJwtLimits;
 }
 
@@ -92,6 +92,11 @@ export interface SdJwtVerification {
   readonly header: JwsHeader;
   /** True when a KB-JWT was required and verified. */
   readonly holderBound: boolean;
+  /**
+   * What the status checker reported (e.g. `@haven/status`'s `{ mechanism, status: 'VALID', stale }`),
+   * when the credential has a status and a checker ran; absent otherwise.
+   */
+  readonly statusFound?: unknown;
 }
 
 function checkHolderPolicy(policy: HolderBindingPolicy): void {
@@ -323,7 +328,7 @@ function checkIssued(
     } else {
       return log
         .runAsync('status', async () => checker(processed.claims.status, processed.claims))
-        .then(() => result);
+        .then((found) => (found === undefined ? result : { ...result, statusFound: found }));
     }
   }
   return result;

@@ -52,6 +52,8 @@ export interface DataIntegrityVerification {
   readonly verificationMethod: string;
   /** `checked`, `unchecked` (by policy) or `none` (the credential has no status). */
   readonly status: 'checked' | 'unchecked' | 'none';
+  /** What the status checker reported for each entry, when it reported something. */
+  readonly statusFound: readonly unknown[];
 }
 
 async function verifyBody(
@@ -90,13 +92,17 @@ async function verifyBody(
   // Validity before the signature: cheap, and a credential out of its period is refused whatever its proof.
   log.run('validity', () => checkCredentialValidity(credential, { clock }));
   await log.runAsync('signature', () => verifyDataIntegrityProof(credential, proof, method, loader));
-  const status = await log.runAsync('status', () => checkCredentialStatus(credential, options.status));
+  const statusFound: unknown[] = [];
+  const status = await log.runAsync('status', () =>
+    checkCredentialStatus(credential, options.status, statusFound),
+  );
   return {
     credential: credential as SecuredCredential,
     issuer,
     cryptosuite: proof.cryptosuite,
     verificationMethod: proof.verificationMethod,
     status,
+    statusFound,
   };
 }
 

@@ -226,7 +226,9 @@ describe('VC-JOSE vc+jwt (VC-JOSE-COSE §3.1.1)', () => {
     });
     const seen: unknown[] = [];
     const checked = await verifyVcJwt(token, { ...trust, status: (entry) => void seen.push(entry) });
-    expect(checked).toMatchObject({ verified: true, status: 'checked' });
+    expect(checked).toMatchObject({ verified: true, status: 'checked', statusFound: [] });
+    const reported = await verifyVcJwt(token, { ...trust, status: () => ({ status: 'VALID' }) });
+    expect(reported).toMatchObject({ verified: true, statusFound: [{ status: 'VALID' }] });
     expect(seen).toEqual([status]);
     const revoked = await verifyVcJwt(token, {
       ...trust,

@@ -73,7 +73,7 @@ export async function issueVcJwt(credential: unknown, options: IssueVcJwtOptions
 /** How a `credentialStatus` entry is checked; `'unchecked'` records that the verifier chose not to. */
 export type W3cStatusPolicy =
   | 'unchecked'
-  | ((entry: Record<string, unknown>, credential: Credential) => void | Promise<void>);
+  | ((entry: Record<string, unknown>, credential: Credential) => unknown);
 
 /** Options of {@link verifyVcJwt}. */
 export interface VerifyVcJwtOptions extends W3cIssuerTrust {
@@ -103,6 +103,8 @@ export interface VcJwtVerification {
   readonly format: 'vc+jwt';
   /** `checked`, `unchecked` (by policy) or `none` (the credential has no status). */
   readonly status: 'checked' | 'unchecked' | 'none';
+  /** What the status checker reported for each entry, when it reported something. */
+  readonly statusFound: readonly unknown[];
 }
 
 function checkJwtClaims(
@@ -148,6 +150,7 @@ function checkJwtClaims(
 export async function checkCredentialStatus(
   credential: Credential,
   policy: W3cStatusPolicy | undefined,
+  found?: unknown[],
 ): Promise<'checked' | 'unchecked' | 'none'> {
   const entries = statusEntriesOf(credential);
   if (entries.length === 0) return 'none';
@@ -155,7 +158,11 @@ export async function checkCredentialStatus(
   if (typeof policy !== 'function') {
     failW3c('W3C_STATUS_UNCHECKED', 'the credential has a status and no status checker was given');
   }
-  for (const entry of entries) await policy(entry, credential);
+  for (const entry of entries) {
+    const result = await policy(entry, credential);
+    // What each checker found (e.g. `@haven/status`'s result) goes to the report, in entry order.
+    if (found !== undefined && result !== undefined) found.push(result);
+  }
   return 'checked';
 }
 
@@ -205,7 +212,17 @@ export function verifyVcJwt(
       return c;
     });
     log.run('validity', () => checkCredentialValidity(credential, { clock: options.clock }));
-    const status = await log.runAsync('status', () => checkCredentialStatus(credential, options.status));
-    return { credential, issuer: claimedIssuer, header: verified.header, format: 'vc+jwt' as const, status };
+    const statusFound: unknown[] = [];
+    const status = await log.runAsync('status', () =>
+      checkCredentialStatus(credential, options.status, statusFound),
+    );
+    return {
+      credential,
+      issuer: claimedIssuer,
+      header: verified.header,
+      format: 'vc+jwt' as const,
+      status,
+      statusFound,
+    };
   });
 }
