@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Comparison } from './harness.js';
 import { benchJws } from './jws.js';
 import { benchSdJwt } from './sd-jwt.js';
+import { benchStatus } from './status.js';
 import { benchW3cDataIntegrity } from './w3c-di.js';
 import { benchW3cJose } from './w3c-jose.js';
 
@@ -25,6 +26,7 @@ const SUITES: Record<string, () => Promise<Comparison[]>> = {
   'sd-jwt': benchSdJwt,
   'w3c-jose': benchW3cJose,
   'w3c-di': benchW3cDataIntegrity,
+  status: benchStatus,
 };
 const wanted = (process.env.HAVEN_BENCH_SUITES ?? Object.keys(SUITES).join(',')).split(',');
 

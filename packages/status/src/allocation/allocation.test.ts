@@ -94,8 +94,6 @@ describe('MemoryStatusListStore', () => {
     expect(await copy.claimIndex(listId, index)).toBe(false);
     expect((await copy.readList(listId)).record.used).toBe(1);
     const snap = store.snapshot()[0] as StatusListSnapshot;
-    expect(() => copy.restore([{ ...snap, values: new Uint8Array(3) }])).toThrow(
-      code('STATUS_LIST_INVALID'),
-    );
+    expect(() => copy.restore([{ ...snap, values: new Uint8Array(3) }])).toThrow(code('STATUS_LIST_INVALID'));
   });
 });
