@@ -383,7 +383,11 @@ describe('haven keys, claims, issue, present, verify (in process)', () => {
       'verified',
       'refused',
       'refused',
+      'refused',
     ]);
+    // The revoked contract is refused for its status, nothing else.
+    expect(result.steps[4]).toMatchObject({ outcome: 'refused', code: 'STATUS_INVALID', ok: true });
+    expect(result.steps[1].title).toMatch(/not revoked/);
     const ageCheck = result.steps[2];
     expect(ageCheck.disclosed).toEqual(['age_over_18']);
     const clinic = result.steps[0];

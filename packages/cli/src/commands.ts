@@ -38,11 +38,14 @@ import {
   selectClaimValues,
   verifySdJwtVc,
 } from '@haven/sd-jwt';
+import { createTokenStatusListChecker } from '@haven/status';
 import { formatClaimPathArg, parseClaimPathList } from './claim-path-arg.js';
 import { CliError } from './cli-error.js';
 import { parseDuration } from './duration.js';
 import { type CliIo, readInput, readJsonFile, writeSecretFile } from './io.js';
 import { readPrivateKey, readPublicKey } from './keys.js';
+import { allocateStatusClaim } from './status-commands.js';
+import { publishedListsFetch } from './status-data.js';
 import {
   type DetectedFormat,
   detectFormat,
@@ -63,7 +66,7 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function parseNow(now: string | undefined): Clock {
+export function parseNow(now: string | undefined): Clock {
   if (now === undefined) return systemClock();
   if (!/^[0-9]{1,12}$/.test(now)) throw new CliError('--now takes a time in UNIX seconds');
   return fixedClock(Number(now));
@@ -132,6 +135,7 @@ export interface IssueOptions {
   validFor?: string;
   issuer?: string;
   now?: string;
+  statusData?: string;
 }
 
 /** `haven issue --type T --claims FILE --issuer-key JWKFILE [--holder-key FILE] [--valid-for D]` */
@@ -148,6 +152,11 @@ export async function issueCommand(options: IssueOptions, io: CliIo): Promise<vo
   const input = await readJsonFile(options.claims, io, 'claims');
   const validFor = options.validFor === undefined ? undefined : parseDuration(options.validFor);
   if (w3c) {
+    if (options.statusData !== undefined) {
+      throw new CliError(
+        '--status-data is for dc+sd-jwt (Token Status List); W3C status lists are not in the CLI yet',
+      );
+    }
     const issued = await issueW3c({
       format: options.format as W3cIssueFormat,
       type,
@@ -168,6 +177,8 @@ export async function issueCommand(options: IssueOptions, io: CliIo): Promise<vo
   const kid = options.issuer === undefined ? `${issuerDid}#0` : undefined;
   const claims: Record<string, unknown> = { iss, vct: prepared.vct, iat: now, ...prepared.claims };
   if (validFor !== undefined) claims.exp = now + validFor;
+  // Allocated last, after every input was checked: a refused issuance must not use up an index.
+  if (options.statusData !== undefined) claims.status = await allocateStatusClaim(options.statusData);
   const credential = issueSdJwtVcSync(claims, {
     signer: createSigner(privateJwk, kid === undefined ? {} : { kid }),
     frame: prepared.disclosureFrame,
@@ -268,6 +279,7 @@ export interface VerifyOptions {
   allowHttpLoopback?: boolean;
   ca?: string;
   json?: boolean;
+  statusDir?: string;
 }
 
 /**
@@ -350,9 +362,23 @@ export async function verifyCommand(file: string, options: VerifyOptions, io: Cl
   if (requireBinding && (options.nonce === undefined || options.aud === undefined)) {
     throw new CliError('holder binding needs both --nonce and --aud');
   }
+  const issuerKey = trustedIssuerKey(await parseTrust(trust, io, options));
+  const clock = parseNow(options.now);
+  // Status lists are checked against the published files given; without them a credential with a
+  // status is refused (fail closed), never assumed valid.
+  const status =
+    options.statusDir === undefined
+      ? undefined
+      : createTokenStatusListChecker({
+          fetch: publishedListsFetch(options.statusDir),
+          // The list must be signed by the credential's own issuer, found through the same trust.
+          issuerKey: (header, _list, claims) => issuerKey(header, { iss: claims.iss }),
+          clock,
+        });
   const result = await verifySdJwtVc(text, {
-    issuerKey: trustedIssuerKey(await parseTrust(trust, io, options)),
-    clock: parseNow(options.now),
+    issuerKey,
+    clock,
+    ...(status === undefined ? {} : { status }),
     holderBinding: requireBinding
       ? { required: true, nonce: options.nonce as string, aud: options.aud as string }
       : { required: false },
@@ -376,6 +402,7 @@ export async function verifyCommand(file: string, options: VerifyOptions, io: Cl
       claims: result.claims,
       disclosed,
       checks: result.checks,
+      ...(result.statusFound === undefined ? {} : { statusFound: result.statusFound }),
     };
     if (options.purpose !== undefined) {
       try {
@@ -439,6 +466,11 @@ async function verifyW3cCommand(
   if (wantsBinding && format !== 'vp+jwt') {
     throw new CliError(
       'holder binding (--nonce, --aud, --require-holder-binding) needs a holder-signed presentation (vp+jwt); this input is a bare credential',
+    );
+  }
+  if (options.statusDir !== undefined) {
+    throw new CliError(
+      '--status-dir checks Token Status Lists of dc+sd-jwt credentials; W3C status lists are not in the CLI yet',
     );
   }
   const { dids, keys, resolver } = await parseTrust(trust, io, options);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   createSigner,
   fixedClock,
+  type GuardedFetch,
   generateKeyPair,
   isHavenError,
   randomBase64Url,
@@ -27,6 +28,14 @@ import {
   selectClaimValues,
   verifySdJwtVc,
 } from '@haven/sd-jwt';
+import {
+  allocateStatusIndex,
+  createTokenStatusListChecker,
+  MemoryStatusListStore,
+  STATUS_TYPE,
+  StatusList,
+  signStatusListToken,
+} from '@haven/status';
 import { formatClaimPathArg } from './claim-path-arg.js';
 import { CliError } from './cli-error.js';
 import { writeSecretFile } from './io.js';
@@ -74,12 +83,67 @@ function issue(
   issuer: Party,
   type: CredentialTypeId,
   holderPublicJwk: ReturnType<typeof toPublicJwk>,
+  status?: { status_list: { idx: number; uri: string } },
 ): string {
   const prepared = prepareIssuance(type, claimsTemplate(type), { now: NOW });
   return issueSdJwtVcSync(
-    { iss: issuer.did, vct: prepared.vct, iat: NOW, exp: NOW + 365 * 86_400, ...prepared.claims },
+    {
+      iss: issuer.did,
+      vct: prepared.vct,
+      iat: NOW,
+      exp: NOW + 365 * 86_400,
+      ...prepared.claims,
+      ...(status ? { status } : {}),
+    },
     { signer: issuer.signer, frame: prepared.disclosureFrame, holderPublicJwk },
   );
+}
+
+/**
+ * The employer's status lists: a random index per contract, and the list published as a signed Status
+ * List Token. A real deployment serves it over HTTPS at its URI; the demo serves the published tokens
+ * from memory (and writes them to the data dir), so it stays offline.
+ */
+function employerStatus(employer: Party, dataDir: string) {
+  const store = new MemoryStatusListStore();
+  const published = new Map<string, string>();
+  const uriOf = (listId: string) => `https://employer.example/status/${listId}`;
+  const fetch: GuardedFetch = async (request) => {
+    const url = typeof request === 'string' ? request : request.url;
+    const token = published.get(url);
+    const body = new TextEncoder().encode(token ?? '');
+    return {
+      status: token === undefined ? 404 : 200,
+      url,
+      headers: { 'content-type': 'application/statuslist+jwt' },
+      body,
+      json: () => JSON.parse(token ?? 'null'),
+      text: () => token ?? '',
+    };
+  };
+  return {
+    fetch,
+    async allocate() {
+      const { listId, index } = await allocateStatusIndex(store, { mechanism: 'token-status-list' });
+      return { listId, index, claim: { status_list: { idx: index, uri: uriOf(listId) } } };
+    },
+    async publish(listId: string) {
+      const { record, values } = await store.readList(listId);
+      const list = new StatusList(record.size, record.bits);
+      for (let i = 0; i < values.length; i++) if (values[i] !== 0) list.set(i, values[i] as number);
+      const token = await signStatusListToken(list, {
+        signer: employer.signer,
+        sub: uriOf(listId),
+        iss: employer.did,
+        iat: NOW,
+        exp: NOW + 86_400,
+        ttl: 3600,
+      });
+      published.set(uriOf(listId), token);
+      writeFileSync(join(dataDir, `status-list-${listId}.jwt`), `${token}\n`, { mode: 0o600 });
+    },
+    setStatus: (listId: string, index: number, value: number) => store.setStatus(listId, index, value),
+  };
 }
 
 /** The claims of a credential that the holder could disclose, as printable paths. */
@@ -94,7 +158,7 @@ function available(credential: string, paths: ClaimPath[]): ClaimPath[] {
 
 /**
  * The three stories end to end — restore an identity and show a clinic the minimum, check a labour
- * contract, check a refugee's age — then two refusals. Everything is written to `dataDir` (a fresh temp
+ * contract (and its status), check a refugee's age — then three refusals (tampering, revocation, over-asking). Everything is written to `dataDir` (a fresh temp
  * directory unless given), the way the embedded default keeps files.
  */
 export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoResult> {
@@ -113,8 +177,24 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
   const dids = createDidResolver();
   const steps: DemoStep[] = [];
 
-  const story = async (title: string, issuer: Party, type: CredentialTypeId, purpose: string) => {
-    const credential = issue(issuer, type, holderPublic);
+  const status = employerStatus(employer, dataDir);
+  // An inspector's status checker: the list must be signed by the contract's own issuer.
+  const statusChecker = () =>
+    createTokenStatusListChecker({
+      fetch: status.fetch,
+      issuerKey: (header, _list, claims) =>
+        createIssuerKeySource({ issuers: [employer.did], dids })(header, { iss: claims.iss }),
+      clock,
+    });
+
+  const story = async (
+    title: string,
+    issuer: Party,
+    type: CredentialTypeId,
+    purpose: string,
+    statusClaim?: { status_list: { idx: number; uri: string } },
+  ) => {
+    const credential = issue(issuer, type, holderPublic, statusClaim);
     writeFileSync(join(dataDir, `${type}.sd-jwt`), `${credential}\n`, { mode: 0o600 });
     const nonce = randomBase64Url(16);
     const aud = `x509_san_dns:${purpose}.verifier.example`;
@@ -130,6 +210,7 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
       issuerKey: createIssuerKeySource({ issuers: [issuer.did], dids }),
       clock,
       holderBinding: { required: true, nonce, aud },
+      ...(statusClaim ? { status: statusChecker() } : {}),
     });
     const all = disclosable(credential);
     const disclosed = result.verified ? result.disclosed.map((p) => formatClaimPathArg(p)) : [];
@@ -158,7 +239,7 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
       hidden: all.filter((p) => !disclosed.includes(p)).sort(),
       ok: exact,
     });
-    return { presentation, nonce, aud, issuer };
+    return { presentation, nonce, aud, issuer, credential };
   };
 
   const first = await story(
@@ -167,11 +248,14 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
     'identity-restoration',
     'clinic.identity-minimal',
   );
-  await story(
-    'An employer issues a labour contract; an inspector checks it is valid, with wage and hours',
+  const contractStatus = await status.allocate();
+  await status.publish(contractStatus.listId);
+  const contract = await story(
+    'An employer issues a labour contract; an inspector checks it is valid (and not revoked), with wage and hours',
     employer,
     'labour-contract',
     'inspector.contract-validity',
+    contractStatus.claim,
   );
   await story(
     'An agency registers a refugee; an age check learns only that they are over 18',
@@ -203,7 +287,38 @@ export async function runDemo(options: { dataDir?: string } = {}): Promise<DemoR
       ['SDJWT_DISCLOSURE_MALFORMED', 'SDJWT_UNREFERENCED_DISCLOSURE'].includes(tampered.error.code),
   });
 
-  // Refusal 2: a clinic asking for nationalities, beyond what its registered purpose allows.
+  // Refusal 2: the contract ends; the employer revokes it and publishes the list again. The inspector's
+  // next check (a fresh presentation, the list fetched anew once its cached copy expired) is refused.
+  await status.setStatus(contractStatus.listId, contractStatus.index, STATUS_TYPE.INVALID);
+  await status.publish(contractStatus.listId);
+  const recheckNonce = randomBase64Url(16);
+  const recheck = await verifySdJwtVc(
+    presentSdJwtSync(contract.credential, {
+      disclose: available(
+        contract.credential,
+        claimsForPurpose('inspector.contract-validity', 'labour-contract'),
+      ),
+      keyBinding: { signer: holder, nonce: recheckNonce, aud: contract.aud, clock },
+    }),
+    {
+      issuerKey: createIssuerKeySource({ issuers: [employer.did], dids }),
+      clock,
+      holderBinding: { required: true, nonce: recheckNonce, aud: contract.aud },
+      status: statusChecker(),
+    },
+  );
+  steps.push({
+    title: 'The employer revokes the contract; the inspector checks it again',
+    verifier: 'inspector.contract-validity',
+    expected: 'refused',
+    outcome: recheck.verified ? 'verified' : 'refused',
+    ...(recheck.verified ? {} : { code: recheck.error.code }),
+    disclosed: [],
+    hidden: [],
+    ok: !recheck.verified && recheck.error.code === 'STATUS_INVALID',
+  });
+
+  // Refusal 3: a clinic asking for nationalities, beyond what its registered purpose allows.
   let overAsking: string | undefined;
   try {
     checkRequestAgainstPurpose('clinic.identity-minimal', [

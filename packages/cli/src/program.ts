@@ -6,11 +6,18 @@ import {
   didResolveCommand,
   issueCommand,
   keysGenerateCommand,
+  parseNow,
   presentCommand,
   verifyCommand,
 } from './commands.js';
 import { formatDemo, removeDemoData, runDemo } from './demo.js';
 import type { CliIo } from './io.js';
+import {
+  statusCreateCommand,
+  statusGetCommand,
+  statusPublishCommand,
+  statusSetCommand,
+} from './status-commands.js';
 
 const TYPES = 'identity-restoration|labour-contract|refugee-registration';
 
@@ -101,6 +108,64 @@ Examples:
       didResolveCommand(did, options, io),
     );
 
+  const status = program
+    .command('status')
+    .description('revocation and suspension: Token Status Lists kept in a data directory');
+  status
+    .command('create')
+    .description('create a status list (2-bit, 131,072 entries); the first time, give --uri-base')
+    .requiredOption('--data <dir>', 'the data directory holding the lists')
+    .option('--uri-base <url>', 'https URL under which lists are published (first time only)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  haven status create --data .haven --uri-base https://employer.example/status',
+    )
+    .action((options: { data: string; uriBase?: string }) => statusCreateCommand(options, io));
+  status
+    .command('set')
+    .description("change a credential's status; publish again for verifiers to see it")
+    .requiredOption('--data <dir>', 'the data directory holding the lists')
+    .requiredOption('--credential <file>', 'the credential (as issued)')
+    .addOption(
+      new Option('--status <status>', 'the new status')
+        .choices(['valid', 'revoked', 'suspended'])
+        .makeOptionMandatory(),
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  haven status set --data .haven --credential cred.txt --status revoked',
+    )
+    .action((options: { data: string; credential: string; status: string }) => statusSetCommand(options, io));
+  status
+    .command('get')
+    .description("print a credential's status as the issuer holds it")
+    .requiredOption('--data <dir>', 'the data directory holding the lists')
+    .requiredOption('--credential <file>', 'the credential (as issued)')
+    .action((options: { data: string; credential: string }) => statusGetCommand(options, io));
+  status
+    .command('publish')
+    .description('sign every list as a Status List Token and write the files to serve at their URIs')
+    .requiredOption('--data <dir>', 'the data directory holding the lists')
+    .requiredOption('--issuer-key <file>', "the credentials' issuer private JWK")
+    .requiredOption('--out <dir>', 'where to write <listId>.jwt and index.json')
+    .option('--ttl <duration>', 'how long verifiers may cache a list (default 1h)')
+    .option('--valid-for <duration>', 'list token expiry (default 1d)')
+    .option('--now <unixSeconds>', 'publish as of this time')
+    .addHelpText(
+      'after',
+      '\nExample:\n  haven status publish --data .haven --issuer-key issuer.key.json --out public/status',
+    )
+    .action(
+      (options: {
+        data: string;
+        issuerKey: string;
+        out: string;
+        ttl?: string;
+        validFor?: string;
+        now?: string;
+      }) => statusPublishCommand(options, io, parseNow(options.now)),
+    );
+
   program
     .command('issue')
     .description('issue a credential from a claims file; the credential goes to stdout')
@@ -116,6 +181,10 @@ Examples:
     .option('--valid-for <duration>', 'validity, e.g. 365d, 12h')
     .option('--issuer <iss>', 'the iss value (default: the did:jwk of the issuer key)')
     .option('--now <unixSeconds>', 'issue as of this time')
+    .option(
+      '--status-data <dir>',
+      'give the credential a random entry in a status list of this data directory (dc+sd-jwt)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  haven issue --type identity-restoration --claims claims.json --issuer-key registry.key.json --valid-for 5y',
@@ -155,6 +224,10 @@ Examples:
     .option('--require-holder-binding', 'require a key-binding JWT')
     .option('--purpose <name>', 'refuse a presentation that discloses more than this purpose allows')
     .option('--now <unixSeconds>', 'verify as of this time')
+    .option(
+      '--status-dir <dir>',
+      'published status lists (haven status publish --out) to check credentials against',
+    )
     .option('--allow-http-loopback', 'let did:web fetches reach loopback addresses (local testing only)')
     .option('--ca <file>', 'extra trusted certificate (PEM) for did:web, e.g. a local test server')
     .option('--json', 'print the result as JSON')

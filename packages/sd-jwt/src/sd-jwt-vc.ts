@@ -101,7 +101,7 @@ export interface SdJwtVcVerification extends SdJwtVerification {
 function withVcMembers(result: SdJwtVerification): SdJwtVcVerification {
   // Spelled out rather than spread: one object of a fixed shape, built once per verification.
   const { claims, disclosed, header, holderBound } = result;
-  return {
+  const vc: SdJwtVcVerification = {
     claims,
     disclosed,
     header,
@@ -109,6 +109,7 @@ function withVcMembers(result: SdJwtVerification): SdJwtVcVerification {
     vct: claims.vct as string,
     issuer: claims.iss as string | undefined,
   };
+  return result.statusFound === undefined ? vc : { ...vc, statusFound: result.statusFound };
 }
 
 /**
