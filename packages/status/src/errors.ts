@@ -26,7 +26,6 @@ export const STATUS_ERROR_CODES = [
   'STATUS_REVOKED',
   'STATUS_UNKNOWN_VALUE',
   // Allocation (issuer side)
-  'STATUS_LIST_FULL',
   'STATUS_LIST_NOT_FOUND',
   'STATUS_STORE_CONFLICT',
 ] as const;
