@@ -110,13 +110,26 @@ describe('haven status create|set|get|publish and verify --status-dir (Token Sta
       file('data'),
       '--credential',
       file('cred.txt'),
+      '--issuer-key',
+      file('issuer.key.json'),
       '--status',
       'revoked',
     ]);
     expect(revoked.code).toBe(0);
     expect(
       JSON.parse(
-        (await run(['status', 'get', '--data', file('data'), '--credential', file('cred.txt')])).out,
+        (
+          await run([
+            'status',
+            'get',
+            '--data',
+            file('data'),
+            '--credential',
+            file('cred.txt'),
+            '--issuer-key',
+            file('issuer.key.json'),
+          ])
+        ).out,
       ),
     ).toEqual({
       status: 'INVALID',
@@ -135,6 +148,8 @@ describe('haven status create|set|get|publish and verify --status-dir (Token Sta
       file('data'),
       '--credential',
       file('cred.txt'),
+      '--issuer-key',
+      file('issuer.key.json'),
       '--status',
       'suspended',
     ]);
@@ -147,6 +162,70 @@ describe('haven status create|set|get|publish and verify --status-dir (Token Sta
     const missing = await verify(['--status-dir', file('public')]);
     expect(missing.code).toBe(1);
     expect(missing.body.error.code).toBe('STATUS_LIST_UNREACHABLE');
+  });
+
+  test('status set acts only on a credential this issuer signed: an edited copy pointing at another index is refused', async () => {
+    const token = readFileSync(file('cred.txt'), 'utf8').trim();
+    const [jwt, ...rest] = token.split('~');
+    const [h, p] = (jwt as string).split('.') as [string, string];
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    payload.status.status_list.idx = (payload.status.status_list.idx + 1) % 131072;
+    const forged = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.AAAA~${rest.join('~')}`;
+    writeFileSync(file('forged.txt'), forged);
+    const result = await run([
+      'status',
+      'set',
+      '--data',
+      file('data'),
+      '--credential',
+      file('forged.txt'),
+      '--issuer-key',
+      file('issuer.key.json'),
+      '--status',
+      'revoked',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/not one signed by this issuer key/);
+    const other = await run(['keys', 'generate', '--out', file('other.key.json')]);
+    expect(other.code).toBe(0);
+    const wrongKey = await run([
+      'status',
+      'get',
+      '--data',
+      file('data'),
+      '--credential',
+      file('cred.txt'),
+      '--issuer-key',
+      file('other.key.json'),
+    ]);
+    expect(wrongKey.code).toBe(2);
+  });
+
+  test('changes are serialized by a lock: a second concurrent change stops with an error, never overwrites', async () => {
+    const issue = () =>
+      run([
+        'issue',
+        '--type',
+        'labour-contract',
+        '--claims',
+        file('claims.json'),
+        '--issuer-key',
+        file('issuer.key.json'),
+        '--status-data',
+        file('data'),
+        '--now',
+        NOW,
+      ]);
+    writeFileSync(join(dir, 'data', 'status-lists.lock'), '');
+    const blocked = await issue();
+    expect(blocked.code).toBe(2);
+    expect(blocked.err).toMatch(/another haven process/);
+    expect(blocked.out).toBe('');
+    rmSync(join(dir, 'data', 'status-lists.lock'));
+    const before = JSON.parse(readFileSync(join(dir, 'data', 'status-lists.json'), 'utf8')).lists[0].record;
+    expect((await issue()).code).toBe(0);
+    const after = JSON.parse(readFileSync(join(dir, 'data', 'status-lists.json'), 'utf8')).lists[0].record;
+    expect(after.used).toBe(before.used + 1);
   });
 
   test('usage errors: unknown status, no data dir, bad uri base', async () => {
@@ -165,7 +244,18 @@ describe('haven status create|set|get|publish and verify --status-dir (Token Sta
       ).code,
     ).toBe(2);
     expect(
-      (await run(['status', 'get', '--data', file('nodata'), '--credential', file('cred.txt')])).err,
+      (
+        await run([
+          'status',
+          'get',
+          '--data',
+          file('nodata'),
+          '--credential',
+          file('cred.txt'),
+          '--issuer-key',
+          file('issuer.key.json'),
+        ])
+      ).err,
     ).toMatch(/no status lists/);
     expect(
       (await run(['status', 'create', '--data', file('d2'), '--uri-base', 'http://employer.example/status']))

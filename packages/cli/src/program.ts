@@ -126,6 +126,7 @@ Examples:
     .description("change a credential's status; publish again for verifiers to see it")
     .requiredOption('--data <dir>', 'the data directory holding the lists')
     .requiredOption('--credential <file>', 'the credential (as issued)')
+    .requiredOption('--issuer-key <file>', 'the issuer private JWK: the credential must be signed by it')
     .addOption(
       new Option('--status <status>', 'the new status')
         .choices(['valid', 'revoked', 'suspended'])
@@ -133,15 +134,20 @@ Examples:
     )
     .addHelpText(
       'after',
-      '\nExample:\n  haven status set --data .haven --credential cred.txt --status revoked',
+      '\nExample:\n  haven status set --data .haven --credential cred.txt --issuer-key issuer.key.json --status revoked',
     )
-    .action((options: { data: string; credential: string; status: string }) => statusSetCommand(options, io));
+    .action((options: { data: string; credential: string; issuerKey: string; status: string }) =>
+      statusSetCommand(options, io),
+    );
   status
     .command('get')
     .description("print a credential's status as the issuer holds it")
     .requiredOption('--data <dir>', 'the data directory holding the lists')
     .requiredOption('--credential <file>', 'the credential (as issued)')
-    .action((options: { data: string; credential: string }) => statusGetCommand(options, io));
+    .requiredOption('--issuer-key <file>', 'the issuer private JWK: the credential must be signed by it')
+    .action((options: { data: string; credential: string; issuerKey: string }) =>
+      statusGetCommand(options, io),
+    );
   status
     .command('publish')
     .description('sign every list as a Status List Token and write the files to serve at their URIs')

@@ -1,8 +1,16 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Clock, createSigner, randomBase64Url, toPublicJwk } from '@haven/core';
+import {
+  type Clock,
+  createSigner,
+  isHavenError,
+  JWS_ALGORITHMS,
+  randomBase64Url,
+  toPublicJwk,
+  verifyJws,
+} from '@haven/core';
 import { createDidJwk } from '@haven/did';
-import { decodeHeldSdJwt } from '@haven/sd-jwt';
+import { LEGACY_SD_JWT_VC_TYP, SD_JWT_VC_TYP } from '@haven/sd-jwt';
 import {
   allocateStatusIndex,
   MIN_STATUS_LIST_SIZE,
@@ -15,14 +23,7 @@ import { CliError } from './cli-error.js';
 import { parseDuration } from './duration.js';
 import { type CliIo, readInput } from './io.js';
 import { readPrivateKey } from './keys.js';
-import {
-  initStatusData,
-  listIdForUri,
-  loadStatusData,
-  type StatusData,
-  saveStatusData,
-  statusListUri,
-} from './status-data.js';
+import { listIdForUri, type StatusData, statusListUri, withStatusData } from './status-data.js';
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -33,24 +34,20 @@ export async function statusCreateCommand(
   options: { data: string; uriBase?: string },
   io: CliIo,
 ): Promise<void> {
-  let data: StatusData;
-  try {
-    data = loadStatusData(options.data);
-    if (options.uriBase !== undefined) throw new CliError('the data directory already has a --uri-base');
-  } catch (error) {
-    if (options.uriBase === undefined) throw error;
-    data = initStatusData(options.data, options.uriBase);
-  }
-  const record = await data.store.createList({
-    id: randomBase64Url(16),
-    mechanism: 'token-status-list',
-    size: MIN_STATUS_LIST_SIZE,
-    bits: 2,
-  });
-  saveStatusData(data);
-  io.stdout(
-    json({ listId: record.id, uri: statusListUri(data, record.id), size: record.size, bits: record.bits }),
+  const created = await withStatusData(
+    options.data,
+    async (data) => {
+      const record = await data.store.createList({
+        id: randomBase64Url(16),
+        mechanism: 'token-status-list',
+        size: MIN_STATUS_LIST_SIZE,
+        bits: 2,
+      });
+      return { listId: record.id, uri: statusListUri(data, record.id), size: record.size, bits: record.bits };
+    },
+    options.uriBase === undefined ? undefined : { uriBase: options.uriBase },
   );
+  io.stdout(json(created));
 }
 
 /**
@@ -60,28 +57,42 @@ export async function statusCreateCommand(
 export async function allocateStatusClaim(
   dir: string,
 ): Promise<{ status_list: { idx: number; uri: string } }> {
-  const data = loadStatusData(dir);
-  const { listId, index } = await allocateStatusIndex(data.store, {
-    mechanism: 'token-status-list',
-    bits: 2,
+  return withStatusData(dir, async (data) => {
+    const { listId, index } = await allocateStatusIndex(data.store, {
+      mechanism: 'token-status-list',
+      bits: 2,
+    });
+    return { status_list: { idx: index, uri: statusListUri(data, listId) } };
   });
-  saveStatusData(data);
-  return { status_list: { idx: index, uri: statusListUri(data, listId) } };
 }
 
+/**
+ * The list and index of a credential this issuer signed. The signature is checked with the issuer key
+ * first: an edited copy pointing at another index must never make the operator revoke (or reinstate)
+ * somebody else's credential. Expiry is not checked — an expired credential may still be revoked.
+ */
 async function referenceOf(
   file: string,
+  issuerKeyFile: string,
   io: CliIo,
   data: StatusData,
 ): Promise<{ listId: string; index: number }> {
   const text = (await readInput(file, io, 'credential')).trim();
-  let status: unknown;
+  const publicJwk = toPublicJwk(await readPrivateKey(issuerKeyFile, io, 'issuer key'));
+  let payload: Record<string, unknown>;
   try {
-    status = decodeHeldSdJwt(text).processed.claims.status;
-  } catch {
-    throw new CliError('the credential is not an SD-JWT VC haven can read');
+    payload = verifyJws(text.split('~')[0], {
+      algorithms: JWS_ALGORITHMS,
+      typ: [SD_JWT_VC_TYP, LEGACY_SD_JWT_VC_TYP],
+      key: publicJwk,
+    }).payload;
+  } catch (error) {
+    throw new CliError(
+      `the credential is not one signed by this issuer key${isHavenError(error) ? ` (${error.code})` : ''}`,
+    );
   }
-  const ref = (status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
+  // `status` is never selectively disclosable (SD-JWT VC), so the signed payload carries it plainly.
+  const ref = (payload.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
   if (ref === undefined || typeof ref.idx !== 'number')
     throw new CliError('the credential has no status list entry');
   return { listId: listIdForUri(data, ref.uri), index: ref.idx };
@@ -93,29 +104,31 @@ const STATUS_NAMES: Record<string, number> = {
   suspended: STATUS_TYPE.SUSPENDED,
 };
 
-/** `haven status set --data DIR --credential FILE --status valid|revoked|suspended` */
+/** `haven status set --data DIR --credential FILE --issuer-key KEY --status valid|revoked|suspended` */
 export async function statusSetCommand(
-  options: { data: string; credential: string; status: string },
+  options: { data: string; credential: string; issuerKey: string; status: string },
   io: CliIo,
 ): Promise<void> {
   const value = Object.hasOwn(STATUS_NAMES, options.status) ? STATUS_NAMES[options.status] : undefined;
   if (value === undefined) throw new CliError('--status must be valid, revoked or suspended');
-  const data = loadStatusData(options.data);
-  const { listId, index } = await referenceOf(options.credential, io, data);
-  await data.store.setStatus(listId, index, value);
-  saveStatusData(data);
+  await withStatusData(options.data, async (data) => {
+    const { listId, index } = await referenceOf(options.credential, options.issuerKey, io, data);
+    await data.store.setStatus(listId, index, value);
+  });
   io.stderr('status changed; verifiers see it once the list is published again (haven status publish)\n');
   io.stdout(json({ status: statusTypeName(value) }));
 }
 
-/** `haven status get --data DIR --credential FILE` */
+/** `haven status get --data DIR --credential FILE --issuer-key KEY` */
 export async function statusGetCommand(
-  options: { data: string; credential: string },
+  options: { data: string; credential: string; issuerKey: string },
   io: CliIo,
 ): Promise<void> {
-  const data = loadStatusData(options.data);
-  const { listId, index } = await referenceOf(options.credential, io, data);
-  io.stdout(json({ status: statusTypeName(await data.store.getStatus(listId, index)) }));
+  const status = await withStatusData(options.data, async (data) => {
+    const { listId, index } = await referenceOf(options.credential, options.issuerKey, io, data);
+    return statusTypeName(await data.store.getStatus(listId, index));
+  });
+  io.stdout(json({ status }));
 }
 
 /**
@@ -128,8 +141,9 @@ export async function statusPublishCommand(
   io: CliIo,
   clock: Clock,
 ): Promise<void> {
-  const data = loadStatusData(options.data);
   const privateJwk = await readPrivateKey(options.issuerKey, io, 'issuer key');
+  // Read under the lock, so a list is never published half-way through another process's change.
+  const data = await withStatusData(options.data, async (d) => d);
   const did = createDidJwk(toPublicJwk(privateJwk));
   const signer = createSigner(privateJwk, { kid: `${did}#0` });
   const now = Math.floor(clock.now());

@@ -1,4 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   decodeBase64Url,
@@ -14,7 +25,9 @@ import { CliError } from './cli-error.js';
 /**
  * The issuer's status lists in a data directory (the embedded default: one file, rewritten whole and
  * atomically). It holds which indexes are taken and each entry's status — never which credential or
- * person an index belongs to. One process at a time; the server keeps lists in its database instead.
+ * person an index belongs to. Every change runs under a lock file ({@link withStatusData}), so two
+ * `haven` processes cannot overwrite each other's allocation or revocation; the server keeps lists in
+ * its database instead.
  */
 export interface StatusData {
   readonly dir: string;
@@ -50,13 +63,9 @@ export function statusListUri(data: StatusData, listId: string): string {
   return `${data.uriBase}/${listId}`;
 }
 
-/** Creates the status data of a data directory (refuses to replace existing data). */
-export function initStatusData(dir: string, uriBase: string): StatusData {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (existsSync(join(dir, FILE))) throw new CliError('the data directory already has status lists');
-  const data = { dir, store: new MemoryStatusListStore(), uriBase: checkUriBase(uriBase) };
-  saveStatusData(data);
-  return data;
+/** New, empty status data for a data directory (saved by {@link withStatusData}). */
+function createStatusData(dir: string, uriBase: string): StatusData {
+  return { dir, store: new MemoryStatusListStore(), uriBase: checkUriBase(uriBase) };
 }
 
 /** Reads the status data of a data directory. */
@@ -87,7 +96,11 @@ export function loadStatusData(dir: string): StatusData {
   return { dir, store, uriBase: checkUriBase(parsed.uriBase) };
 }
 
-/** Writes the status data: a temporary file in the same directory, then a rename (all or nothing). */
+/**
+ * Writes the status data all or nothing: a temporary file in the same directory, flushed to disk, then
+ * renamed over the old one, and the directory flushed — a crash or power loss leaves the old file or the
+ * new one, never a truncated one that would lose every revocation.
+ */
 export function saveStatusData(data: StatusData): void {
   const lists: StoredList[] = data.store.snapshot().map((s) => ({
     record: s.record,
@@ -95,11 +108,53 @@ export function saveStatusData(data: StatusData): void {
     values: encodeBase64Url(s.values),
   }));
   const temp = join(data.dir, `.${randomBase64Url(8)}.tmp`);
-  writeFileSync(temp, JSON.stringify({ version: 1, uriBase: data.uriBase, lists }), {
-    mode: 0o600,
-    flag: 'wx',
-  });
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, JSON.stringify({ version: 1, uriBase: data.uriBase, lists }));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temp, join(data.dir, FILE));
+  const dirFd = openSync(data.dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+/**
+ * Runs `change` on the status data under an exclusive lock (`status-lists.lock`, created with `wx`), and
+ * saves the result before releasing it: load → change → save is one step for other `haven` processes.
+ * A second process finds the lock and stops with a clear error rather than overwriting.
+ */
+export async function withStatusData<T>(
+  dir: string,
+  change: (data: StatusData) => Promise<T>,
+  init?: { uriBase: string },
+): Promise<T> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const lock = join(dir, 'status-lists.lock');
+  let fd: number;
+  try {
+    fd = openSync(lock, 'wx', 0o600);
+  } catch {
+    throw new CliError(
+      'another haven process is changing the status lists (if none is, remove status-lists.lock in the data directory)',
+    );
+  }
+  try {
+    const fresh = init !== undefined && !existsSync(join(dir, FILE));
+    const data = fresh ? createStatusData(dir, init.uriBase) : loadStatusData(dir);
+    if (!fresh && init !== undefined) throw new CliError('the data directory already has a --uri-base');
+    const result = await change(data);
+    saveStatusData(data);
+    return result;
+  } finally {
+    closeSync(fd);
+    rmSync(lock, { force: true });
+  }
 }
 
 /** The list id of a status list URI of this data, or a usage error. */

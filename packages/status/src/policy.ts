@@ -5,7 +5,8 @@ import { failStatus } from './errors.js';
  * `ttl`, or unreachable). `fail-closed` (the default, and the only sane choice for high assurance):
  * the credential is refused. `allow-stale`: a list fetched and verified earlier may be used up to
  * `maxStaleSeconds` past the moment it stopped being fresh; the result says it was stale. A status is
- * never assumed valid without a verified list.
+ * never assumed valid without a verified list. Freshness ends at `exp`/`validUntil` plus the clock's skew
+ * tolerance (as for every time check), and the stale bound counts from there.
  */
 export type StaleListPolicy = { mode: 'fail-closed' } | { mode: 'allow-stale'; maxStaleSeconds: number };
 

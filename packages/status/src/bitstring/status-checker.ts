@@ -185,7 +185,8 @@ export function createBitstringStatusChecker(options: BitstringStatusCheckerOpti
       state = await fetchShared(url);
     } catch (error) {
       if (failureSeconds > 0) failures.set(url, error, failureSeconds * 1000);
-      return fallback(url, error, now);
+      // The time after the failed fetch, not before it: a fetch that hung must not stretch the bound.
+      return fallback(url, error, readClock(clock).now);
     }
     // Kept past its freshness only as long as the stale-list policy could still use it.
     lists.set(url, state, (state.freshUntil + staleSeconds - now) * 1000);

@@ -212,6 +212,17 @@ describe('status-list §8.3 verifier check (createTokenStatusListChecker)', () =
     await expect(check(ref(0), claimsA)).rejects.toThrow(code('STATUS_LIST_UNREACHABLE'));
   });
 
+  it('hostile input: a fetch that hangs and then fails cannot stretch the allow-stale bound', async () => {
+    const { check, server, time } = setup({ policy: { mode: 'allow-stale', maxStaleSeconds: 60 } });
+    await check(ref(0), claimsA);
+    time.now += 300 + 30; // 30 s past freshness: within the bound when the check starts…
+    server.serve = async () => {
+      time.now += 300; // …but the fetch takes five minutes before failing.
+      throw new HavenError('FETCH_TIMEOUT', 'timeout');
+    };
+    await expect(check(ref(0), claimsA)).rejects.toThrow(code('STATUS_LIST_UNREACHABLE'));
+  });
+
   it('hostile input: an expired list is STATUS_LIST_EXPIRED under fail-closed, stale under allow-stale within the bound', async () => {
     const expired = async () =>
       response(

@@ -225,7 +225,8 @@ export function createTokenStatusListChecker(options: TokenStatusListCheckerOpti
       token = await pending;
     } catch (error) {
       failures.set(key, error, failureTtl * 1000);
-      return fallback(entry, error, now);
+      // The time after the failed fetch, not before it: a fetch that hung must not stretch the bound.
+      return fallback(entry, error, readClock(clock).now);
     }
     const fetchedAt = readClock(clock).now;
     const fresh = remember(key, token, fetchedAt);
