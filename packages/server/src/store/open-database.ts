@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.js';
+import type { HavenSchema } from './schema.js';
+
+/** An open Haven database: the query layer, which dialect it speaks, and how to close it. */
+export interface HavenDatabase {
+  readonly db: Kysely<HavenSchema>;
+  readonly dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /**
+   * `postgres://…` / `postgresql://…` for PostgreSQL (scale-out: several servers share it), or a file
+   * path for SQLite (the embedded default, e.g. `./.haven/haven.db`).
+   */
+  readonly url: string;
+  /** PostgreSQL pool size (default 10). */
+  readonly poolSize?: number;
+  /** Run migrations on open (default true). */
+  readonly migrate?: boolean;
+}
+
+/**
+ * Opens SQLite or PostgreSQL behind one Kysely query layer and migrates it. SQLite runs in WAL mode with
+ * `synchronous = FULL` (an acknowledged revocation survives a power loss), foreign keys on and a busy
+ * timeout, so several processes on one machine can share the file.
+ *
+ * @example
+ * ```ts
+ * const { db, close } = await openDatabase({ url: process.env.DATABASE_URL ?? '.haven/haven.db' });
+ * ```
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<HavenDatabase> {
+  const url = options.url;
+  let result: HavenDatabase;
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    const db = new Kysely<HavenSchema>({ dialect: new PostgresDialect({ pool }) });
+    result = { db, dialect: 'postgres', close: () => db.destroy() };
+    if (options.migrate ?? true) {
+      try {
+        const { rows } = await pool.query<{ schema: string }>('select current_schema() as schema');
+        await migrateToLatest(db as never, { schema: rows[0]?.schema ?? 'public' });
+      } catch (error) {
+        await result.close();
+        throw error;
+      }
+    }
+    return result;
+  } else {
+    mkdirSync(dirname(url), { recursive: true, mode: 0o700 });
+    const sqlite = new Database(url);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<HavenSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    result = { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  if (options.migrate ?? true) {
+    try {
+      await migrateToLatest(result.db as never);
+    } catch (error) {
+      await result.close();
+      throw error;
+    }
+  }
+  return result;
+}

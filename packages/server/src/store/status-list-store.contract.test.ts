@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBase64Url } from '@haven/core';
+import {
+  allocateStatusIndex,
+  MemoryStatusListStore,
+  MIN_STATUS_LIST_SIZE,
+  type StatusListStore,
+} from '@haven/status';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type HavenDatabase, openDatabase } from './open-database.js';
+import { SqlStatusListStore } from './sql-status-list-store.js';
+
+const code = (c: string) => expect.objectContaining({ code: c });
+const POSTGRES_URL = process.env.HAVEN_TEST_POSTGRES_URL;
+const REQUIRE_POSTGRES = process.env.HAVEN_REQUIRE_POSTGRES === '1';
+
+if (POSTGRES_URL === undefined && !REQUIRE_POSTGRES) {
+  console.warn(
+    'PostgreSQL store tests are skipped: set HAVEN_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run them',
+  );
+}
+if (POSTGRES_URL === undefined && REQUIRE_POSTGRES) {
+  throw new Error('HAVEN_REQUIRE_POSTGRES=1 but HAVEN_TEST_POSTGRES_URL is not set');
+}
+
+interface Backend {
+  name: string;
+  open(): Promise<{ store: StatusListStore; database?: HavenDatabase; close(): Promise<void> }>;
+}
+
+const tempDirs: string[] = [];
+const schemas: string[] = [];
+
+/** A PostgreSQL URL whose connections use a fresh schema, so test runs never see each other's rows. */
+async function freshPostgresSchema(url: string): Promise<string> {
+  const schema = `haven_test_${randomBase64Url(6)
+    .replace(/[^A-Za-z0-9]/g, 'x')
+    .toLowerCase()}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  schemas.push(schema);
+  const withSchema = new URL(url);
+  withSchema.searchParams.set('options', `-c search_path=${schema}`);
+  return withSchema.href;
+}
+
+const BACKENDS: Backend[] = [
+  {
+    name: 'memory',
+    open: async () => ({ store: new MemoryStatusListStore(), close: async () => {} }),
+  },
+  {
+    name: 'sqlite',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'haven-store-'));
+      tempDirs.push(dir);
+      const database = await openDatabase({ url: join(dir, 'haven.db') });
+      return { store: new SqlStatusListStore(database.db), database, close: () => database.close() };
+    },
+  },
+  ...(POSTGRES_URL === undefined
+    ? []
+    : [
+        {
+          name: 'postgres',
+          open: async () => {
+            const database = await openDatabase({ url: await freshPostgresSchema(POSTGRES_URL) });
+            return { store: new SqlStatusListStore(database.db), database, close: () => database.close() };
+          },
+        },
+      ]),
+];
+
+afterAll(async () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  if (POSTGRES_URL !== undefined && schemas.length > 0) {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    for (const schema of schemas) await client.query(`drop schema ${schema} cascade`);
+    await client.end();
+  }
+});
+
+describe.each(BACKENDS)('StatusListStore contract — $name', (backend) => {
+  let store: StatusListStore;
+  let close: () => Promise<void>;
+  let database: HavenDatabase | undefined;
+
+  beforeAll(async () => {
+    const opened = await backend.open();
+    store = opened.store;
+    close = opened.close;
+    database = opened.database;
+    return () => close();
+  });
+
+  test('create, claim once, set and read back; used counts claims', async () => {
+    const id = randomBase64Url(12);
+    const record = await store.createList({
+      id,
+      mechanism: 'token-status-list',
+      size: MIN_STATUS_LIST_SIZE,
+      bits: 2,
+    });
+    expect(record.used).toBe(0);
+    await expect(
+      store.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 }),
+    ).rejects.toEqual(code('STATUS_STORE_CONFLICT'));
+    expect(await store.claimIndex(id, 4242)).toBe(true);
+    expect(await store.claimIndex(id, 4242)).toBe(false);
+    expect(await store.getStatus(id, 4242)).toBe(0);
+    await store.setStatus(id, 4242, 2);
+    expect(await store.getStatus(id, 4242)).toBe(2);
+    const { record: read, values } = await store.readList(id);
+    expect(read.used).toBe(1);
+    expect(values.length).toBe(MIN_STATUS_LIST_SIZE);
+    expect(values[4242]).toBe(2);
+    expect(values.reduce((a, b) => a + b, 0)).toBe(2);
+  });
+
+  test('out of range, never allocated, values beyond the bits, unknown lists: refused with codes', async () => {
+    const id = randomBase64Url(12);
+    await store.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    for (const bad of [-1, 1.5, MIN_STATUS_LIST_SIZE, Number.NaN]) {
+      await expect(store.claimIndex(id, bad)).rejects.toEqual(code('STATUS_INDEX_OUT_OF_RANGE'));
+    }
+    await expect(store.setStatus(id, 9, 1)).rejects.toEqual(code('STATUS_INDEX_OUT_OF_RANGE'));
+    await store.claimIndex(id, 9);
+    await expect(store.setStatus(id, 9, 4)).rejects.toEqual(code('STATUS_BITS_INVALID'));
+    await expect(store.getStatus('no-such-list', 0)).rejects.toEqual(code('STATUS_LIST_NOT_FOUND'));
+    await expect(store.claimIndex('no-such-list', 0)).rejects.toEqual(code('STATUS_LIST_NOT_FOUND'));
+  });
+
+  test('allocation over the store: random distinct indexes; bitstring lists by purpose', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const { listId, index } = await allocateStatusIndex(store, {
+        mechanism: 'bitstring-status-list',
+        purpose: 'suspension',
+      });
+      seen.add(`${listId}:${index}`);
+    }
+    expect(seen.size).toBe(40);
+    const lists = await store.listsWithRoom('bitstring-status-list', 'suspension', 1);
+    expect(lists.some((l) => l.used >= 40)).toBe(true);
+    expect(await store.listsWithRoom('bitstring-status-list', 'revocation', 1)).toEqual([]);
+  });
+
+  test('50 concurrent claims of one index: exactly one wins (the database decides, not memory)', async () => {
+    const id = randomBase64Url(12);
+    await store.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.claimIndex(id, 777)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.readList(id)).record.used).toBe(1);
+  });
+
+  test('the schema holds the invariants itself: a duplicate entry row is refused by the database', async () => {
+    if (database === undefined) return;
+    const id = randomBase64Url(12);
+    await store.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    await store.claimIndex(id, 1);
+    await expect(
+      database.db.insertInto('status_entries').values({ list_id: id, idx: 1 }).execute(),
+    ).rejects.toThrow();
+    await expect(
+      sql`update status_lists set bits = 3 where id = ${id}`.execute(database.db),
+    ).rejects.toThrow();
+  });
+});
+
+describe.runIf(POSTGRES_URL !== undefined)('PostgreSQL across processes-worth of connections', () => {
+  test('two independent pools (two server instances) racing for one index: exactly one wins', async () => {
+    const url = await freshPostgresSchema(POSTGRES_URL as string);
+    const a = await openDatabase({ url });
+    const b = await openDatabase({ url });
+    try {
+      const storeA = new SqlStatusListStore(a.db);
+      const storeB = new SqlStatusListStore(b.db);
+      const id = randomBase64Url(12);
+      await storeA.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+      const claims = Array.from({ length: 50 }, (_, i) =>
+        (i % 2 === 0 ? storeA : storeB).claimIndex(id, 31337),
+      );
+      const results = await Promise.all(claims);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await storeB.readList(id)).record.used).toBe(1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
