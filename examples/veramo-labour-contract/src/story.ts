@@ -229,6 +229,9 @@ export async function runVeramoLabourContractStory(): Promise<VeramoLabourContra
         await inspectorAgent.havenVerifyCredential({
           credential: earlier.proof.jwt as string,
           trustedIssuers: [employer.did],
+          // A VCDM 1.1 JWT is a bearer credential: the inspector reads the employer's old record as a
+          // record, not as proof of who is presenting it, and says so.
+          holderBinding: false,
           status: 'unchecked',
         }),
       );

@@ -130,7 +130,10 @@ export const zVerifyCredentialArgs = z.strictObject({
   /** A compact token (SD-JWT VC, vc+jwt, VCDM 1.1 JWT) or a JSON credential (Data Integrity). */
   credential: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
   ...zW3cVerifyMembers,
-  /** SD-JWT VC only: as in `havenVerifySdJwtVc`. */
+  /**
+   * Required holder binding (default true). Only SD-JWT VC proves it (KB-JWT); for the bearer formats
+   * (vc+jwt, VCDM 1.1 JWT, Data Integrity) the call fails unless this is explicitly `false`.
+   */
   holderBinding: z.boolean().optional(),
   nonce: z.string().min(1).optional(),
   audience: z.string().min(1).optional(),

@@ -21,6 +21,8 @@ export const VERAMO_ERROR_CODES = [
   'VERAMO_HOLDER_KEY_MISMATCH',
   /** `havenVerifyCredential` could not tell which format the input is in. */
   'VERAMO_FORMAT_UNKNOWN',
+  /** `havenVerifyCredential` was asked for holder binding on a format that cannot carry it. */
+  'VERAMO_HOLDER_BINDING_UNAVAILABLE',
 ] as const;
 
 /** One of {@link VERAMO_ERROR_CODES}. */

@@ -264,9 +264,19 @@ describe('W3C formats', () => {
       status: 'unchecked',
     });
     expect(direct.verified || direct.error.code).toBe(true);
+    // A bearer format proves nothing about who presents it: refused unless binding is explicitly off.
+    const bound = await rejection(
+      agent.havenVerifyCredential({
+        credential: jwt,
+        trustedIssuers: [ids.employerP256.did],
+        status: 'unchecked',
+      }),
+    );
+    expect(bound?.code).toBe('VERAMO_HOLDER_BINDING_UNAVAILABLE');
     const detected = await agent.havenVerifyCredential({
       credential: jwt,
       trustedIssuers: [ids.employerP256.did],
+      holderBinding: false,
       status: 'unchecked',
     });
     expect(detected.verified && detected.format).toBe('vc+jwt');
@@ -291,6 +301,7 @@ describe('W3C formats', () => {
     const result = await agent.havenVerifyCredential({
       credential: vc.proof.jwt,
       trustedIssuers: [ids.employer.did],
+      holderBinding: false,
       status: 'unchecked',
     });
     expect(result.verified || result.error.code).toBe(true);
@@ -308,6 +319,7 @@ describe('W3C formats', () => {
     const result = await agent.havenVerifyCredential({
       credential: secured,
       trustedIssuers: [ids.employer.did],
+      holderBinding: false,
       status: 'unchecked',
     });
     expect(result.verified || result.error.code).toBe(true);
@@ -316,6 +328,7 @@ describe('W3C formats', () => {
     const refused = await agent.havenVerifyCredential({
       credential: tampered,
       trustedIssuers: [ids.employer.did],
+      holderBinding: false,
       status: 'unchecked',
     });
     expect(refused.verified || refused.error.code).toBe('W3C_SIGNATURE_INVALID');

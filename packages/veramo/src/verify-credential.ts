@@ -46,7 +46,20 @@ export async function verifyCredentialWithAgent(
 ): Promise<VerifyResult<HavenVerifiedCredential>> {
   const a = parseArgs(zVerifyCredentialArgs, args);
   const format = detectCredentialFormat(a.credential);
-  const trust = { trustedIssuers: a.trustedIssuers, dids: config.dids, clock: config.clock };
+  const trust = {
+    trustedIssuers: a.trustedIssuers,
+    dids: config.dids,
+    clock: config.clock,
+    ...(a.audience === undefined ? {} : { audience: a.audience }),
+  };
+  // Holder binding is the verifier's policy, never the credential's choice (hostile-inputs): the bearer
+  // formats cannot prove who presents them, so they are refused unless binding is explicitly off.
+  if (format !== 'dc+sd-jwt' && format !== undefined && a.holderBinding !== false) {
+    failVeramo(
+      'VERAMO_HOLDER_BINDING_UNAVAILABLE',
+      'this credential format carries no holder binding; pass holderBinding: false to accept a bearer credential',
+    );
+  }
   switch (format) {
     case 'dc+sd-jwt': {
       const result = await verifySdJwtVcWithAgent(

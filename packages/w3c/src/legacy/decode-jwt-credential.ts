@@ -90,6 +90,11 @@ function decodeIssuer(vc: Record<string, unknown>, iss: unknown, out: Record<str
 }
 
 function decodeSubject(vc: Record<string, unknown>, sub: unknown, out: Record<string, unknown>): void {
+  const subjects = Array.isArray(vc.credentialSubject) ? vc.credentialSubject : [vc.credentialSubject];
+  // An id is a URI (VCDM 1.1 §4.2): a number or an object there is not one, whoever signed it.
+  if (subjects.some((s) => isJsonObject(s) && s.id !== undefined && typeof s.id !== 'string')) {
+    failW3c('W3C_SUBJECT_INVALID', 'a credentialSubject id is not a string');
+  }
   if (sub === undefined) return;
   if (typeof sub !== 'string') failW3c('W3C_LEGACY_JWT_INVALID', 'the JWT "sub" claim must be a string');
   const subject = vc.credentialSubject;
@@ -100,6 +105,8 @@ function decodeSubject(vc: Record<string, unknown>, sub: unknown, out: Record<st
 }
 
 function decodeId(vc: Record<string, unknown>, jti: unknown, out: Record<string, unknown>): void {
+  if (vc.id !== undefined && typeof vc.id !== 'string')
+    failW3c('W3C_LEGACY_JWT_INVALID', 'the credential id is not a string');
   if (jti === undefined) return;
   if (typeof jti !== 'string') failW3c('W3C_LEGACY_JWT_INVALID', 'the JWT "jti" claim must be a string');
   if (vc.id === undefined) out.id = jti;

@@ -370,6 +370,17 @@ describe('validity period, audience and status', () => {
     expect(codeOf(await verifyLegacyVcJwt(sign(expired), OPTIONS))).toBe('W3C_EXPIRED');
   });
 
+  test('vcdm1.1 §4.2: an id that is not a string (credential or subject) is refused even without jti/sub', async () => {
+    const badId = claims();
+    delete badId.jti;
+    (badId.vc as Record<string, unknown>).id = { x: 1 };
+    expect(codeOf(await verifyLegacyVcJwt(sign(badId), OPTIONS))).toBe('W3C_LEGACY_JWT_INVALID');
+    const badSubject = claims();
+    delete badSubject.sub;
+    (badSubject.vc as Record<string, unknown>).credentialSubject = { id: 42, role: 'welder' };
+    expect(codeOf(await verifyLegacyVcJwt(sign(badSubject), OPTIONS))).toBe('W3C_SUBJECT_INVALID');
+  });
+
   test('rfc7519 §2: a NumericDate beyond what a date can hold is W3C_LEGACY_JWT_INVALID, not an internal error', async () => {
     for (const name of ['nbf', 'exp']) {
       const payload = { ...claims(), [name]: 9e12 };
