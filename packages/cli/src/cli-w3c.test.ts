@@ -204,6 +204,9 @@ describe('haven issue/present/verify --format vc+jwt', () => {
     writeFileSync(file('legacy.jwt'), token);
     const verified = await run(['verify', file('legacy.jwt'), '--trust', issuer, '--now', NOW, '--json']);
     expect(JSON.parse(verified.out)).toMatchObject({ verified: true, format: 'vc1+jwt', issuer });
+    const present = await run(['present', file('legacy.jwt')]);
+    expect(present.code).toBe(2);
+    expect(present.err).toMatch(/can only be verified/);
   });
 
   test('issue refuses unknown formats and keys of the wrong curve for Data Integrity', async () => {

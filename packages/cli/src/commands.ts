@@ -224,7 +224,13 @@ export async function presentCommand(file: string, options: PresentOptions, io: 
     );
     return;
   }
-  if (format !== 'dc+sd-jwt') throw new CliError('only credentials can be presented, not presentations');
+  if (format !== 'dc+sd-jwt') {
+    throw new CliError(
+      format === 'vp+jwt'
+        ? 'this is already a presentation; present the credential itself'
+        : 'haven presents dc+sd-jwt, vc+jwt and Data Integrity credentials; a VCDM 1.1 JWT can only be verified',
+    );
+  }
   if ((options.disclose === undefined) === (options.purpose === undefined)) {
     throw new CliError('give exactly one of --disclose and --purpose');
   }
