@@ -2,27 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CliIo } from './io.js';
-import { runCli } from './program.js';
+import { runHaven } from './fixtures/run-cli.js';
 
 const NOW = '1780304400';
 let dir: string;
 const file = (name: string) => join(dir, name);
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => '',
-  };
-  return { code: await runCli(args, io), out, err };
-}
+const run = runHaven;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'haven-cli-status-'));

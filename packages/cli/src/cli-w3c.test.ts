@@ -6,27 +6,13 @@ import { prepareW3cCredential, w3cMandatoryPointers } from '@haven/credentials';
 import { createDidJwk } from '@haven/did';
 import { issueDataIntegrityCredential } from '@haven/w3c';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CliIo } from './io.js';
-import { runCli } from './program.js';
+import { runHaven } from './fixtures/run-cli.js';
 
 const NOW = '1780304400';
 let dir: string;
 const file = (name: string) => join(dir, name);
 
-async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => stdin,
-  };
-  return { code: await runCli(args, io), out, err };
-}
+const run = runHaven;
 
 const didOfKeyFile = (name: string) =>
   createDidJwk(toPublicJwk(JSON.parse(readFileSync(file(name), 'utf8')) as PrivateJwk));

@@ -4,27 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CliIo } from './io.js';
-import { runCli } from './program.js';
+import { runHaven } from './fixtures/run-cli.js';
 
 const NOW = '1780304400';
 let dir: string;
 
-async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => stdin,
-  };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const run = runHaven;
 
 const binPath = fileURLToPath(new URL('./bin.ts', import.meta.url));
 const cliDir = fileURLToPath(new URL('..', import.meta.url));

@@ -5,7 +5,6 @@ import {
   createSigner,
   fixedClock,
   generateKeyPair,
-  isHavenError,
   type JwsAlgorithm,
   type JwsHeader,
   jwkThumbprint,
@@ -17,7 +16,6 @@ import {
 import {
   CREDENTIAL_TYPE_IDS,
   type CredentialTypeId,
-  checkRequestAgainstPurpose,
   claimsForPurpose,
   claimsJsonSchema,
   claimsTemplate,
@@ -44,6 +42,7 @@ import { CliError } from './cli-error.js';
 import { parseDuration } from './duration.js';
 import { type CliIo, readInput, readJsonFile, writeSecretFile } from './io.js';
 import { readPrivateKey, readPublicKey } from './keys.js';
+import { purposeFailure } from './purpose-check.js';
 import { allocateStatusClaim } from './status-commands.js';
 import { publishedListsFetch } from './status-data.js';
 import {
@@ -411,24 +410,13 @@ export async function verifyCommand(file: string, options: VerifyOptions, io: Cl
       ...(result.statusFound === undefined ? {} : { statusFound: result.statusFound }),
     };
     if (options.purpose !== undefined) {
-      try {
-        checkRequestAgainstPurpose(options.purpose, [
-          { credentialType: typeOfCredential(result.vct), claims: [...result.disclosed] as ClaimPath[] },
-        ]);
-      } catch (error) {
-        if (!isHavenError(error)) throw error;
-        outcome = {
-          verified: false,
-          error: {
-            code: error.code,
-            message:
-              error.code === 'OVER_ASKING'
-                ? 'the presentation discloses more than the purpose allows'
-                : error.message,
-          },
-          checks: [...result.checks, { name: 'purpose', ok: false, code: error.code }],
-        };
-      }
+      outcome =
+        purposeFailure(
+          options.purpose,
+          typeOfCredential(result.vct),
+          result.disclosed as ClaimPath[],
+          result.checks,
+        ) ?? outcome;
     }
   } else {
     outcome = { verified: false, error: result.error, checks: result.checks };

@@ -39,6 +39,7 @@ import {
 import { formatClaimPathArg } from './claim-path-arg.js';
 import { CliError } from './cli-error.js';
 import { writeSecretFile } from './io.js';
+import { staticResponse } from './status-data.js';
 
 /** One step of the demo: what happened, and whether it is what should have happened. */
 export interface DemoStep {
@@ -111,15 +112,9 @@ function employerStatus(employer: Party, dataDir: string) {
   const fetch: GuardedFetch = async (request) => {
     const url = typeof request === 'string' ? request : request.url;
     const token = published.get(url);
-    const body = new TextEncoder().encode(token ?? '');
-    return {
-      status: token === undefined ? 404 : 200,
-      url,
-      headers: { 'content-type': 'application/statuslist+jwt' },
-      body,
-      json: () => JSON.parse(token ?? 'null'),
-      text: () => token ?? '',
-    };
+    return token === undefined
+      ? staticResponse(url, 404, new Uint8Array(), 'text/plain')
+      : staticResponse(url, 200, new TextEncoder().encode(token), 'application/statuslist+jwt');
   };
   return {
     fetch,

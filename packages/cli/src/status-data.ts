@@ -166,7 +166,8 @@ export function listIdForUri(data: StatusData, uri: unknown): string {
   return uri.slice(prefix.length);
 }
 
-function response(url: string, status: number, body: Uint8Array, type: string): GuardedResponse {
+/** A fetch response served from memory or a file (offline status lists: the CLI and the demo). */
+export function staticResponse(url: string, status: number, body: Uint8Array, type: string): GuardedResponse {
   return {
     status,
     url,
@@ -193,8 +194,8 @@ export function publishedListsFetch(dir: string): GuardedFetch {
     const url = typeof request === 'string' ? request : request.url;
     const file = Object.hasOwn(index, url) ? index[url] : undefined;
     if (typeof file !== 'string' || file.includes('/') || file.includes('\\')) {
-      return response(url, 404, new Uint8Array(), 'text/plain');
+      return staticResponse(url, 404, new Uint8Array(), 'text/plain');
     }
-    return response(url, 200, readFileSync(join(dir, file)), 'application/statuslist+jwt');
+    return staticResponse(url, 200, readFileSync(join(dir, file)), 'application/statuslist+jwt');
   };
 }

@@ -12,7 +12,6 @@ import {
 } from '@haven/core';
 import {
   type CredentialTypeId,
-  checkRequestAgainstPurpose,
   claimPathsToPointers,
   claimsForPurpose,
   credentialTypeForW3cTypes,
@@ -38,6 +37,7 @@ import {
 } from '@haven/w3c';
 import { formatClaimPathArg, parseClaimPathList } from './claim-path-arg.js';
 import { CliError } from './cli-error.js';
+import { purposeFailure } from './purpose-check.js';
 import { expandClaimPaths, subjectLeafPaths } from './w3c-paths.js';
 
 /** The W3C formats `haven issue --format` knows. */
@@ -338,23 +338,12 @@ export async function verifyW3c(input: VerifyW3cInput): Promise<W3cOutcome> {
     checks: result.checks,
   };
   if (input.purpose === undefined) return outcome;
-  try {
-    checkRequestAgainstPurpose(input.purpose, [
-      { credentialType: typeOf(result.credential as Record<string, unknown>), claims: disclosedPaths },
-    ]);
-    return outcome;
-  } catch (error) {
-    if (!isHavenError(error)) throw error;
-    return {
-      verified: false,
-      error: {
-        code: error.code,
-        message:
-          error.code === 'OVER_ASKING'
-            ? 'the presentation discloses more than the purpose allows'
-            : error.message,
-      },
-      checks: [...(result.checks as unknown[]), { name: 'purpose', ok: false, code: error.code }],
-    };
-  }
+  return (
+    purposeFailure(
+      input.purpose,
+      typeOf(result.credential as Record<string, unknown>),
+      disclosedPaths,
+      result.checks as unknown[],
+    ) ?? outcome
+  );
 }
