@@ -84,6 +84,15 @@ export {
   verifyWithReportSync,
 } from './report.js';
 export {
+  DEFAULT_SCRYPT_PARAMS,
+  deriveKeyScrypt,
+  hmacSha256Base64Url,
+  openAead,
+  type ScryptParams,
+  sealAead,
+  timingSafeEqualStrings,
+} from './secret.js';
+export {
   type CreateSignerOptions,
   createSigner,
   type GeneratedKeyPair,
