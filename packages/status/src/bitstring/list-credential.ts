@@ -1,5 +1,6 @@
 import { formatDateTimeStamp, parseCredential, VC_V2_CONTEXT } from '@haven/w3c';
 import { failStatus } from '../errors.js';
+import { isLoopbackHost } from '../token/status-list-uri.js';
 import type { Bitstring } from './bitstring.js';
 import { encodeBitstring } from './encode-bitstring.js';
 import { type BitstringStatusPurpose, isBitstringStatusPurpose } from './status-purpose.js';
@@ -26,6 +27,8 @@ export interface CreateBitstringStatusListCredentialOptions {
   validUntil?: Date;
   /** How long verifiers may cache the list, in milliseconds (§2.2 `ttl`). */
   ttl?: number;
+  /** Local development only: allow an `http://` loopback `id`. */
+  allowHttpLoopback?: boolean;
 }
 
 /**
@@ -80,7 +83,11 @@ export function createBitstringStatusListCredential(
   options: CreateBitstringStatusListCredentialOptions,
 ): BitstringStatusListCredential {
   const { id, issuer, statusPurpose, list, ttl } = options;
-  if (typeof id !== 'string' || !id.startsWith('https://') || id.includes('#')) {
+  const allowed =
+    typeof id === 'string' &&
+    !id.includes('#') &&
+    (id.startsWith('https://') || (options.allowHttpLoopback === true && isLoopbackHttpUrl(id)));
+  if (!allowed) {
     failStatus('STATUS_LIST_INVALID', 'the list credential id must be an https URL without a fragment');
   }
   if (!isBitstringStatusPurpose(statusPurpose)) {
@@ -114,4 +121,13 @@ export function createBitstringStatusListCredential(
     failStatus('STATUS_LIST_INVALID', 'the list credential is not a valid VCDM 2.0 credential', { cause });
   }
   return credential;
+}
+
+function isLoopbackHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' && isLoopbackHost(url);
+  } catch {
+    return false;
+  }
 }

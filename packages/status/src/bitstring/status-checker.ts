@@ -52,6 +52,8 @@ export interface BitstringStatusCheckerOptions {
   cache?: BitstringListCacheOptions;
   /** Largest inflated list accepted (bytes). */
   maxBytes?: number;
+  /** Local development and tests only: accept `http://` list URLs on loopback hosts. Off by default. */
+  allowHttpLoopback?: boolean;
 }
 
 /**
@@ -194,7 +196,9 @@ export function createBitstringStatusChecker(options: BitstringStatusCheckerOpti
   }
 
   return async (entry, credential) => {
-    const reference = parseBitstringStatusEntry(entry);
+    const reference = parseBitstringStatusEntry(entry, {
+      allowHttpLoopback: options.allowHttpLoopback === true,
+    });
     const { now } = readClock(clock);
     let issuer: string;
     try {

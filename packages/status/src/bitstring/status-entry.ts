@@ -1,4 +1,5 @@
 import { failStatus } from '../errors.js';
+import { isLoopbackHost, type StatusListUriOptions } from '../token/status-list-uri.js';
 import { type BitstringStatusPurpose, isBitstringStatusPurpose } from './status-purpose.js';
 
 /**
@@ -41,7 +42,7 @@ const MAX_INDEX = 2 ** 32;
 const CANONICAL_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
 const MAX_URL_LENGTH = 2048;
 
-function parseListUrl(value: unknown): string | undefined {
+function parseListUrl(value: unknown, options: StatusListUriOptions = {}): string | undefined {
   if (typeof value !== 'string' || value.length > MAX_URL_LENGTH) return undefined;
   let url: URL;
   try {
@@ -50,7 +51,10 @@ function parseListUrl(value: unknown): string | undefined {
     return undefined;
   }
   // The list is fetched: only https, and no user info that would send credentials to the list host.
-  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return undefined;
+  const loopbackHttp = options.allowHttpLoopback === true && url.protocol === 'http:' && isLoopbackHost(url);
+  if ((url.protocol !== 'https:' && !loopbackHttp) || url.username !== '' || url.password !== '') {
+    return undefined;
+  }
   // Kept as written: the list credential's `id` is compared with it character for character.
   return value;
 }
@@ -71,6 +75,8 @@ export function bitstringStatusEntry(options: {
   listCredential: string;
   index: number;
   statusPurpose: BitstringStatusPurpose;
+  /** Local development only: allow an `http://` loopback list URL. */
+  allowHttpLoopback?: boolean;
 }): BitstringStatusListEntry {
   const { listCredential, index, statusPurpose } = options;
   if (!isBitstringStatusPurpose(statusPurpose)) {
@@ -79,7 +85,7 @@ export function bitstringStatusEntry(options: {
   if (!Number.isSafeInteger(index) || index < 0 || index > MAX_INDEX) {
     failStatus('STATUS_INDEX_OUT_OF_RANGE', 'the status index must be a non-negative integer');
   }
-  if (parseListUrl(listCredential) === undefined) {
+  if (parseListUrl(listCredential, { allowHttpLoopback: options.allowHttpLoopback === true }) === undefined) {
     failStatus('STATUS_REFERENCE_INVALID', 'the status list credential must be an https URL');
   }
   return {
@@ -101,7 +107,10 @@ export function bitstringStatusEntry(options: {
  * const { statusPurpose, index, url } = parseBitstringStatusEntry(credential.credentialStatus);
  * ```
  */
-export function parseBitstringStatusEntry(entry: unknown): BitstringStatusReference {
+export function parseBitstringStatusEntry(
+  entry: unknown,
+  options: StatusListUriOptions = {},
+): BitstringStatusReference {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     failStatus('STATUS_REFERENCE_INVALID', 'the status entry must be an object');
   }
@@ -122,7 +131,7 @@ export function parseBitstringStatusEntry(entry: unknown): BitstringStatusRefere
   if (typeof raw !== 'string' || !CANONICAL_INDEX.test(raw) || Number(raw) > MAX_INDEX) {
     failStatus('STATUS_REFERENCE_INVALID', 'statusListIndex must be a canonical base-10 integer string');
   }
-  const url = parseListUrl(e.statusListCredential);
+  const url = parseListUrl(e.statusListCredential, options);
   if (url === undefined) {
     failStatus('STATUS_REFERENCE_INVALID', 'statusListCredential must be an https URL');
   }

@@ -11,7 +11,7 @@ export {
 } from './sign-status-list-token.js';
 export { assertStatusBits, isStatusBits, type StatusBits, StatusList } from './status-list.js';
 export { parseStatusListReference, type StatusListReference } from './status-list-reference.js';
-export { assertStatusListUri } from './status-list-uri.js';
+export { assertStatusListUri, isLoopbackHost, type StatusListUriOptions } from './status-list-uri.js';
 export { STATUS_TYPE, type StatusTypeName, statusTypeName } from './status-types.js';
 export {
   createTokenStatusListChecker,

@@ -30,6 +30,8 @@ export interface SignStatusListTokenOptions {
   exp?: number;
   /** Seconds a verifier may cache the list (§5.1, §13.7); a positive number. */
   ttl?: number;
+  /** Local development only: allow an `http://` loopback `sub` (see `assertStatusListUri`). */
+  allowHttpLoopback?: boolean;
 }
 
 function isNumericDate(value: unknown): value is number {
@@ -52,7 +54,7 @@ export async function signStatusListToken(
   list: StatusList | EncodedStatusList,
   options: SignStatusListTokenOptions,
 ): Promise<string> {
-  assertStatusListUri(options.sub);
+  assertStatusListUri(options.sub, { allowHttpLoopback: options.allowHttpLoopback === true });
   const iat = options.iat ?? (options.clock ? Math.floor(readClock(options.clock).now) : undefined);
   if (!isNumericDate(iat)) failStatus('STATUS_LIST_TOKEN_INVALID', 'iat (or a clock) is required');
   const { exp, ttl, iss } = options;

@@ -1,5 +1,5 @@
 import { failStatus } from '../errors.js';
-import { assertStatusListUri } from './status-list-uri.js';
+import { assertStatusListUri, type StatusListUriOptions } from './status-list-uri.js';
 
 /** The `status.status_list` claim of a Referenced Token (draft-ietf-oauth-status-list §6.2). */
 export interface StatusListReference {
@@ -22,7 +22,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * parseStatusListReference({ status_list: { idx: 0, uri: 'https://issuer.example/statuslists/1' } });
  * ```
  */
-export function parseStatusListReference(status: unknown): StatusListReference {
+export function parseStatusListReference(
+  status: unknown,
+  options: StatusListUriOptions = {},
+): StatusListReference {
   if (!isObject(status) || !isObject(status.status_list)) {
     failStatus('STATUS_REFERENCE_INVALID', 'the status claim has no status_list object');
   }
@@ -31,6 +34,6 @@ export function parseStatusListReference(status: unknown): StatusListReference {
   if (!(typeof idx === 'number' && Number.isSafeInteger(idx) && idx >= 0)) {
     failStatus('STATUS_INDEX_OUT_OF_RANGE', 'status_list idx must be a non-negative integer');
   }
-  assertStatusListUri(uri);
+  assertStatusListUri(uri, options);
   return { idx, uri };
 }

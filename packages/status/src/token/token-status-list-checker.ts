@@ -61,6 +61,11 @@ export interface TokenStatusListCheckerOptions {
   maxBytes?: number;
   /** Allowed signature algorithms of list tokens; default all Haven supports. */
   algorithms?: readonly JwsAlgorithm[];
+  /**
+   * Local development and tests only: accept `http://` list URIs on loopback hosts (the fetcher must
+   * allow loopback too). Off by default.
+   */
+  allowHttpLoopback?: boolean;
 }
 
 /** Checks a credential's `status` claim; compatible with `verifySdJwt`'s `status` option. */
@@ -243,7 +248,7 @@ export function createTokenStatusListChecker(options: TokenStatusListCheckerOpti
   }
 
   return async function checkTokenStatusList(status, claims) {
-    const ref = parseStatusListReference(status);
+    const ref = parseStatusListReference(status, { allowHttpLoopback: options.allowHttpLoopback === true });
     const { list, stale } = await listFor(ref.uri, claims ?? {});
     const value = list.get(ref.idx);
     const name = statusTypeName(value);
