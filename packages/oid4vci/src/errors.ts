@@ -4,6 +4,11 @@ import { HavenError, type HavenErrorOptions } from '@haven/core';
  * Stable error codes of `@haven/oid4vci`. Issuer-side codes map one-to-one to an OAuth / OpenID4VCI
  * error (`error` member and HTTP status) in the server's error table; client-side codes say what a wallet
  * found wrong with an issuer. Messages never carry codes, tokens, nonces, tx_codes or claim values.
+ *
+ * @example
+ * ```ts
+ * OID4VCI_ERROR_CODES.includes('OID4VCI_INVALID_NONCE') // true
+ * ```
  */
 export const OID4VCI_ERROR_CODES = [
   // Token endpoint (RFC 6749 §5.2, OpenID4VCI §6.3)
@@ -45,7 +50,14 @@ declare module '@haven/core' {
   }
 }
 
-/** Throws an `@haven/oid4vci` error. */
+/**
+ * Throws an `@haven/oid4vci` error.
+ *
+ * @example
+ * ```ts
+ * failOid4vci('OID4VCI_INVALID_PROOF', 'the key proof is invalid');
+ * ```
+ */
 export function failOid4vci(code: Oid4vciErrorCode, message: string, options?: HavenErrorOptions): never {
   throw new HavenError(code, message, options);
 }

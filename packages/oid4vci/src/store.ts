@@ -8,7 +8,8 @@
  * Secrets are never stored in the clear: pre-authorized codes, tx_codes, access tokens, nonces and
  * transaction ids are stored as HMAC-SHA-256 values under the issuer's secret (`*Hash` fields). The claims
  * waiting for issuance are an opaque `payload` the application seals (AEAD) before it reaches the store.
- * All times are epoch seconds.
+ * All times are epoch seconds. Anything with an `expiresAt` is alive while `now < expiresAt` and dead from
+ * `expiresAt` on.
  */
 
 /** What the wallet is told about the tx_code it must enter (OpenID4VCI §4.1.1). */
@@ -39,7 +40,7 @@ export interface OfferRecord {
   readonly txCodeFailures: number;
   /** The credential offer object (JSON), sealed by the application, served by reference. */
   readonly sealedOffer: string;
-  /** The claims to issue, sealed by the application. Wiped (`undefined`) once every configuration is issued. */
+  /** The claims to issue, sealed by the application. Wiped (`undefined`) once every configuration is delivered. */
   readonly payload?: string;
   readonly decision: OfferDecision;
   readonly createdAt: number;
@@ -56,6 +57,14 @@ export interface AccessTokenRecord {
   readonly tokenHash: string;
   readonly offerId: string;
   readonly expiresAt: number;
+  /**
+   * Set when the wallet narrowed the grant with `authorization_details` in the Token Request
+   * (OpenID4VCI §6.1.1, §6.2): the `credential_identifiers` (here: configuration ids) the token may be
+   * used for, and then the only way to address them (§8.2). Absent: every configuration of the offer,
+   * addressed by `credential_configuration_id`. A store that does not keep it makes tokens broad again
+   * (never broader than the offer) and refuses `credential_identifier` requests.
+   */
+  readonly credentialIdentifiers?: readonly string[];
 }
 
 /** A deferred issuance transaction (OpenID4VCI §9). */
@@ -96,14 +105,26 @@ export interface Oid4vciIssuerStore {
   findAccessToken(tokenHash: string): Promise<AccessTokenRecord | undefined>;
   /**
    * Takes the right to issue `configurationId` of `offerId`, once (insert under a unique key on the
-   * pair). `false` if it was already taken, by anyone.
+   * pair). `false` if it was already taken, by anyone. A claim is not a delivery: it is held while the
+   * credentials are being issued, and while a deferred transaction for it is `pending`.
    */
   claimIssuance(offerId: string, configurationId: string, now: number): Promise<boolean>;
-  /** Gives back a claim whose issuance failed before anything was delivered. */
+  /**
+   * Marks a claim delivered at `now`: the credentials were produced and are on their way to the wallet
+   * (after an immediate issuance, or a deferred pickup). From then on the claim can no longer be released.
+   * Idempotent: a second call keeps the first time; without a claim it does nothing.
+   */
+  completeIssuance(offerId: string, configurationId: string, now: number): Promise<void>;
+  /**
+   * Gives back a claim whose issuance failed before anything was delivered. Only an undelivered claim
+   * goes; a delivered one stays, so a delivered configuration is never issued twice.
+   */
   releaseIssuance(offerId: string, configurationId: string): Promise<void>;
   /**
-   * Wipes the sealed payload once every configuration of the offer has been issued (no claim values
-   * are kept after issuance). A no-op while any configuration is still unissued.
+   * Wipes the sealed payload once every configuration of the offer has been DELIVERED (no claim values
+   * are kept after issuance). A no-op while any configuration is not: unclaimed, claimed while its
+   * issuance is running (it may still fail and be released), or held by a deferred transaction that is
+   * still `pending` (its pickup needs the payload). One statement or one transaction.
    */
   wipePayloadIfComplete(offerId: string): Promise<void>;
   /** Records a caseworker's decision on a pending offer, with the final payload when approving. */

@@ -29,6 +29,13 @@ export interface Oid4vciLimits {
   readonly offerSeconds?: number;
   /** Access token lifetime (default 300). */
   readonly accessTokenSeconds?: number;
+  /**
+   * Lifetime of an access token issued for an offer still waiting for a decision (default: the same as
+   * `accessTokenSeconds`). The wallet needs a valid token to pick deferred credentials up (§9), and a
+   * pre-authorized code cannot be exchanged twice, so a deployment where approval takes hours must raise
+   * this — accepting a longer-lived bearer token (OpenID4VCI §13.8).
+   */
+  readonly deferredAccessTokenSeconds?: number;
   /** `c_nonce` lifetime (default 300). */
   readonly nonceSeconds?: number;
   /** Oldest acceptable proof `iat`, and the most it may be in the future (defaults 300 and 60). */
@@ -56,9 +63,11 @@ export interface Oid4vciIssuerConfig {
   readonly sealOffer: (offerId: string, offerJson: string) => string;
   readonly openOffer: (offerId: string, sealed: string) => string;
   /**
-   * Issues the credentials for a request that passed every protocol check: one per holder key, or
-   * `'deferred'` when the offer is still waiting for a decision. Throws `OID4VCI_CREDENTIAL_REQUEST_DENIED`
-   * when the offer was denied.
+   * Issues the credentials for a request that passed every protocol check, on an approved offer (the
+   * handlers answer pending offers with a deferred transaction and denied ones with
+   * `OID4VCI_CREDENTIAL_REQUEST_DENIED` themselves): one credential per holder key, in order, or exactly
+   * one when the configuration takes no proofs. If it throws, the claim on the configuration is given
+   * back and the error propagates; nothing is delivered.
    */
   readonly issue: (request: IssueRequest) => Promise<readonly (string | Record<string, unknown>)[]>;
   /** Signature algorithms accepted in proofs (default ES256, ES384, EdDSA). */
@@ -66,6 +75,8 @@ export interface Oid4vciIssuerConfig {
   readonly limits?: Oid4vciLimits;
   /** Current time, epoch seconds (injected; tests freeze it). */
   readonly now: () => number;
+  /** Random bytes (default: core's `randomBytes`, the OS CSPRNG). Injected for tests only. */
+  readonly randomBytes?: (byteLength: number) => Uint8Array;
 }
 
 /** An HTTP-shaped result of a handler: the server writes `status`, `headers` and `body` as JSON. */
