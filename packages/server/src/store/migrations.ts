@@ -1,9 +1,22 @@
 import { HavenError } from '@haven/core';
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresAdapter,
+  SqliteAdapter,
+  sql,
+} from 'kysely';
+import { migrateIssuance, undoIssuance } from './migration-0002-issuance.js';
+
+/** The SQL dialects Haven runs on. */
+export type HavenDialect = 'sqlite' | 'postgres';
 
 // Versioned migrations, in code (so the built package carries them). A migration that has shipped is
-// never edited: the next change is the next migration.
-const MIGRATIONS: Readonly<Record<string, Migration>> = {
+// never edited: the next change is the next migration. Migrations that need dialect-specific SQL
+// (triggers) get the dialect through this closure.
+const migrationsFor = (dialect: HavenDialect): Readonly<Record<string, Migration>> => ({
   '0001_status_lists': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -38,12 +51,29 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.dropTable('status_lists').execute();
     },
   },
-};
-
-const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
+  '0002_issuance': {
+    up: (db: Kysely<unknown>) => migrateIssuance(db, dialect),
+    down: (db: Kysely<unknown>) => undoIssuance(db, dialect),
+  },
+});
 
 /** The name of the newest migration this code knows. */
-export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1) as string;
+export const LATEST_MIGRATION = Object.keys(migrationsFor('sqlite')).sort().at(-1) as string;
+
+/** Options of {@link migrateToLatest}. */
+export interface MigrateOptions {
+  /** PostgreSQL: the schema the connection works in (its `current_schema()`). */
+  readonly schema?: string;
+  /** Which dialect the database speaks; told by the adapter when absent. */
+  readonly dialect?: HavenDialect;
+}
+
+function detectDialect(db: Kysely<unknown>): HavenDialect {
+  const adapter = db.getExecutor().adapter;
+  if (adapter instanceof PostgresAdapter) return 'postgres';
+  if (adapter instanceof SqliteAdapter) return 'sqlite';
+  throw new HavenError('INTERNAL_ERROR', 'only SQLite and PostgreSQL databases are supported');
+}
 
 /**
  * Brings the database to the latest schema (Kysely's migrator: one lock, each migration in a transaction
@@ -55,7 +85,29 @@ export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1) as string;
  * await migrateToLatest(db);
  * ```
  */
-export async function migrateToLatest(db: Kysely<unknown>, options: { schema?: string } = {}): Promise<void> {
+export async function migrateToLatest(db: Kysely<unknown>, options: MigrateOptions = {}): Promise<void> {
+  await migrateTo(db, LATEST_MIGRATION, options);
+}
+
+/**
+ * Brings the database up (or down) to the named migration. For tests of upgrades and for operators who
+ * must step back one release; the server itself only ever calls {@link migrateToLatest}.
+ *
+ * @example
+ * ```ts
+ * await migrateTo(db, '0001_status_lists', { dialect: 'sqlite' });
+ * ```
+ */
+export async function migrateTo(
+  db: Kysely<unknown>,
+  target: string,
+  options: MigrateOptions = {},
+): Promise<void> {
+  const migrations = migrationsFor(options.dialect ?? detectDialect(db));
+  if (!Object.hasOwn(migrations, target)) {
+    throw new HavenError('INTERNAL_ERROR', 'no migration of that name');
+  }
+  const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
   const migrator = new Migrator({
     // PostgreSQL: the migration tables live in the connection's own schema; without this Kysely's
     // introspection can find another schema's tables of the same name and skip creating its own.
@@ -65,7 +117,7 @@ export async function migrateToLatest(db: Kysely<unknown>, options: { schema?: s
     migrationTableName: 'haven_migrations',
     migrationLockTableName: 'haven_migrations_lock',
   });
-  const { error } = await migrator.migrateToLatest();
+  const { error } = await migrator.migrateTo(target);
   if (error !== undefined) {
     throw new HavenError('INTERNAL_ERROR', 'the database could not be migrated', { cause: error });
   }

@@ -5,6 +5,17 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { HavenSchema } from './schema.js';
+import { toSafeInteger } from './sql-values.js';
+
+// PostgreSQL int8 (epoch seconds, counts, the audit sequence) arrives as text from `pg`: parse it to a
+// number here, once for every query, refusing values a JavaScript number cannot hold exactly.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (text: string) => toSafeInteger(text)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 
 /** An open Haven database: the query layer, which dialect it speaks, and how to close it. */
 export interface HavenDatabase {
@@ -40,13 +51,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HavenD
   const url = options.url;
   let result: HavenDatabase;
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
     const db = new Kysely<HavenSchema>({ dialect: new PostgresDialect({ pool }) });
     result = { db, dialect: 'postgres', close: () => db.destroy() };
     if (options.migrate ?? true) {
       try {
         const { rows } = await pool.query<{ schema: string }>('select current_schema() as schema');
-        await migrateToLatest(db as never, { schema: rows[0]?.schema ?? 'public' });
+        await migrateToLatest(db as never, { schema: rows[0]?.schema ?? 'public', dialect: 'postgres' });
       } catch (error) {
         await result.close();
         throw error;
@@ -65,7 +76,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HavenD
   }
   if (options.migrate ?? true) {
     try {
-      await migrateToLatest(result.db as never);
+      await migrateToLatest(result.db as never, { dialect: 'sqlite' });
     } catch (error) {
       await result.close();
       throw error;

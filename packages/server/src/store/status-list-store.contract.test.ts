@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBase64Url } from '@haven/core';
 import {
   allocateStatusIndex,
@@ -9,45 +6,16 @@ import {
   type StatusListStore,
 } from '@haven/status';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type HavenDatabase, openDatabase } from './open-database.js';
+import type { HavenDatabase } from './open-database.js';
 import { SqlStatusListStore } from './sql-status-list-store.js';
+import { POSTGRES_URL, removeTestDatabases, sqlBackends } from './test-backends.test-helper.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
-const POSTGRES_URL = process.env.HAVEN_TEST_POSTGRES_URL;
-const REQUIRE_POSTGRES = process.env.HAVEN_REQUIRE_POSTGRES === '1';
-
-if (POSTGRES_URL === undefined && !REQUIRE_POSTGRES) {
-  console.warn(
-    'PostgreSQL store tests are skipped: set HAVEN_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run them',
-  );
-}
-if (POSTGRES_URL === undefined && REQUIRE_POSTGRES) {
-  throw new Error('HAVEN_REQUIRE_POSTGRES=1 but HAVEN_TEST_POSTGRES_URL is not set');
-}
 
 interface Backend {
   name: string;
   open(): Promise<{ store: StatusListStore; database?: HavenDatabase; close(): Promise<void> }>;
-}
-
-const tempDirs: string[] = [];
-const schemas: string[] = [];
-
-/** A PostgreSQL URL whose connections use a fresh schema, so test runs never see each other's rows. */
-async function freshPostgresSchema(url: string): Promise<string> {
-  const schema = `haven_test_${randomBase64Url(6)
-    .replace(/[^A-Za-z0-9]/g, 'x')
-    .toLowerCase()}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`create schema ${schema}`);
-  await client.end();
-  schemas.push(schema);
-  const withSchema = new URL(url);
-  withSchema.searchParams.set('options', `-c search_path=${schema}`);
-  return withSchema.href;
 }
 
 const BACKENDS: Backend[] = [
@@ -55,37 +23,16 @@ const BACKENDS: Backend[] = [
     name: 'memory',
     open: async () => ({ store: new MemoryStatusListStore(), close: async () => {} }),
   },
-  {
-    name: 'sqlite',
+  ...sqlBackends().map((backend) => ({
+    name: backend.name,
     open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'haven-store-'));
-      tempDirs.push(dir);
-      const database = await openDatabase({ url: join(dir, 'haven.db') });
+      const database = await backend.open();
       return { store: new SqlStatusListStore(database.db), database, close: () => database.close() };
     },
-  },
-  ...(POSTGRES_URL === undefined
-    ? []
-    : [
-        {
-          name: 'postgres',
-          open: async () => {
-            const database = await openDatabase({ url: await freshPostgresSchema(POSTGRES_URL) });
-            return { store: new SqlStatusListStore(database.db), database, close: () => database.close() };
-          },
-        },
-      ]),
+  })),
 ];
 
-afterAll(async () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  if (POSTGRES_URL !== undefined && schemas.length > 0) {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    for (const schema of schemas) await client.query(`drop schema ${schema} cascade`);
-    await client.end();
-  }
-});
+afterAll(removeTestDatabases);
 
 describe.each(BACKENDS)('StatusListStore contract — $name', (backend) => {
   let store: StatusListStore;
@@ -176,23 +123,18 @@ describe.each(BACKENDS)('StatusListStore contract — $name', (backend) => {
 
 describe.runIf(POSTGRES_URL !== undefined)('PostgreSQL across processes-worth of connections', () => {
   test('two independent pools (two server instances) racing for one index: exactly one wins', async () => {
-    const url = await freshPostgresSchema(POSTGRES_URL as string);
-    const a = await openDatabase({ url });
-    const b = await openDatabase({ url });
-    try {
-      const storeA = new SqlStatusListStore(a.db);
-      const storeB = new SqlStatusListStore(b.db);
-      const id = randomBase64Url(12);
-      await storeA.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
-      const claims = Array.from({ length: 50 }, (_, i) =>
-        (i % 2 === 0 ? storeA : storeB).claimIndex(id, 31337),
-      );
-      const results = await Promise.all(claims);
-      expect(results.filter(Boolean)).toHaveLength(1);
-      expect((await storeB.readList(id)).record.used).toBe(1);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    const postgres = sqlBackends().find((b) => b.name === 'postgres');
+    if (postgres === undefined) return;
+    const [a, b] = await postgres.openTwo();
+    const storeA = new SqlStatusListStore(a.db);
+    const storeB = new SqlStatusListStore(b.db);
+    const id = randomBase64Url(12);
+    await storeA.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    const claims = Array.from({ length: 50 }, (_, i) =>
+      (i % 2 === 0 ? storeA : storeB).claimIndex(id, 31337),
+    );
+    const results = await Promise.all(claims);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await storeB.readList(id)).record.used).toBe(1);
   });
 });

@@ -1,0 +1,83 @@
+import { randomBase64Url } from '@haven/core';
+import { MIN_STATUS_LIST_SIZE } from '@haven/status';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, test } from 'vitest';
+import { LATEST_MIGRATION, migrateTo } from './migrations.js';
+import { openDatabase } from './open-database.js';
+import { SqlAuditLog } from './sql-audit-log.js';
+import { SqlOid4vciStore } from './sql-oid4vci-store.js';
+import { SqlStatusListStore } from './sql-status-list-store.js';
+import {
+  freshPostgresSchema,
+  freshSqlitePath,
+  openTestDatabase,
+  POSTGRES_URL,
+  removeTestDatabases,
+} from './test-backends.test-helper.js';
+
+afterAll(removeTestDatabases);
+
+const BACKENDS = [
+  { name: 'sqlite', url: async () => freshSqlitePath() },
+  ...(POSTGRES_URL === undefined
+    ? []
+    : [{ name: 'postgres', url: () => freshPostgresSchema(POSTGRES_URL as string) }]),
+];
+
+describe.each(BACKENDS)('migrations — $name', (backend) => {
+  test('a database at 0001 only is brought to 0002 on open, its status lists intact', async () => {
+    const url = await backend.url();
+    const old = await openDatabase({ url, migrate: false });
+    try {
+      const schema =
+        old.dialect === 'postgres'
+          ? (await sql<{ s: string }>`select current_schema() as s`.execute(old.db)).rows[0]?.s
+          : undefined;
+      await migrateTo(old.db as never, '0001_status_lists', {
+        dialect: old.dialect,
+        ...(schema === undefined ? {} : { schema }),
+      });
+      const lists = new SqlStatusListStore(old.db);
+      await lists.createList({
+        id: 'kept',
+        mechanism: 'token-status-list',
+        size: MIN_STATUS_LIST_SIZE,
+        bits: 2,
+      });
+      await lists.claimIndex('kept', 42);
+      await lists.setStatus('kept', 42, 1);
+      await expect(sql`select count(*) from offers`.execute(old.db)).rejects.toThrow();
+    } finally {
+      await old.close();
+    }
+
+    const upgraded = await openTestDatabase({ url });
+    const applied = await sql<{ name: string }>`select name from haven_migrations order by name`.execute(
+      upgraded.db,
+    );
+    expect(applied.rows.map((r) => r.name)).toEqual(['0001_status_lists', '0002_issuance']);
+    expect(LATEST_MIGRATION).toBe('0002_issuance');
+    const lists = new SqlStatusListStore(upgraded.db);
+    expect(await lists.getStatus('kept', 42)).toBe(1);
+    expect((await lists.readList('kept')).record.used).toBe(1);
+    // The new tables work, triggers included.
+    const store = new SqlOid4vciStore(upgraded.db);
+    await store.createNonce(randomBase64Url(32), 10);
+    const audit = new SqlAuditLog(upgraded.db);
+    await audit.append({ at: 1, actor: 'system', action: 'migrate', outcome: 'ok' });
+    await expect(sql`delete from audit_log`.execute(upgraded.db)).rejects.toThrow();
+
+    // Opening again is a no-op.
+    const again = await openTestDatabase({ url });
+    expect(await new SqlStatusListStore(again.db).getStatus('kept', 42)).toBe(1);
+  });
+
+  test('a database migrated by newer code (an unknown migration) is refused, not used', async () => {
+    const url = await backend.url();
+    const db = await openTestDatabase({ url });
+    await sql`insert into haven_migrations (name, timestamp) values ('9999_future', '2030-01-01T00:00:00.000Z')`.execute(
+      db.db,
+    );
+    await expect(openDatabase({ url })).rejects.toEqual(expect.objectContaining({ code: 'INTERNAL_ERROR' }));
+  });
+});
