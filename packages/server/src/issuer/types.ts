@@ -6,6 +6,7 @@ import type {
   IssuedCredentialRecord,
   OfferSummary,
 } from '../store/contracts.js';
+import type { PublishedStatusList } from './status-hosting.js';
 
 /** Who is acting, for the audit log: an admin token's id, or `wallet` / `system`. */
 export type Actor = string;
@@ -69,6 +70,12 @@ export interface HavenIssuer {
   setCredentialState(id: string, state: CredentialState, actor: Actor): Promise<boolean>;
   /** The signed `statuslist+jwt` for a list (cached for a short time), or `undefined` if unknown. */
   statusListToken(listId: string): Promise<string | undefined>;
+  /**
+   * Any list this issuer publishes at `/status/<listId>`, with its media type: a Token Status List
+   * (`application/statuslist+jwt`, dc+sd-jwt credentials) or a Bitstring Status List credential
+   * (`application/vc+jwt`, W3C credentials); `undefined` if unknown. Cached like `statusListToken`.
+   */
+  statusList(listId: string): Promise<PublishedStatusList | undefined>;
   auditLog(options: {
     limit?: number;
     before?: number;
