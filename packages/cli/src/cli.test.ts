@@ -413,5 +413,5 @@ describe('haven as a process (the contract scripts rely on)', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).not.toContain('SECRET-VALUE-777');
     expect(bad.err).not.toMatch(/\n\s+at /);
-  });
+  }, 30_000);
 });

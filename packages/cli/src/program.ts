@@ -12,6 +12,7 @@ import {
 } from './commands.js';
 import { formatDemo, removeDemoData, runDemo } from './demo.js';
 import type { CliIo } from './io.js';
+import { registerServerCommands } from './serve-commands.js';
 import {
   statusCreateCommand,
   statusGetCommand,
@@ -244,6 +245,10 @@ Examples:
     .action(async (file: string, options) => {
       exitCode = await verifyCommand(file, options, io);
     });
+
+  registerServerCommands(program, io, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,0 +1,208 @@
+import { isHavenError } from '@haven/core';
+import type { StartServerOptions } from '@haven/server';
+import type { Command } from 'commander';
+import { credentialStateCommand, offerCommand } from './admin-commands.js';
+import { CliError } from './cli-error.js';
+import type { CliIo } from './io.js';
+
+/** The flags of `haven serve`, as commander hands them over (strings). */
+export interface ServeFlags {
+  readonly port?: string;
+  readonly host?: string;
+  readonly data?: string;
+  readonly db?: string;
+  readonly adminToken?: string;
+  readonly publicUrl?: string;
+  readonly workers?: string;
+}
+
+/** What `haven serve` passes to `startServer` (everything but the logger). */
+export type ServeSettings = Omit<StartServerOptions, 'logger'> & {
+  readonly adminTokenFrom: 'flag' | 'env' | 'generated';
+};
+
+function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,6}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new CliError(`${name} must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+function checkPublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError('--public-url must be an absolute URL, e.g. https://issuer.example');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new CliError('--public-url must be an https URL (http only for local development)');
+  }
+  return value;
+}
+
+/**
+ * Turns `haven serve` flags and the environment into `startServer` options: `--db` or `DATABASE_URL`
+ * (default SQLite `<data>/haven.db`), `--admin-token` or `HAVEN_ADMIN_TOKEN` (default: generated, shown
+ * once). Flags are checked here so a typo fails before anything is created.
+ *
+ * @example
+ * ```ts
+ * parseServeFlags({ port: '8080', workers: '1' }, process.env)
+ * ```
+ */
+export function parseServeFlags(
+  flags: ServeFlags,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ServeSettings {
+  const port = integer(flags.port, '--port', 0, 65_535);
+  const workers = integer(flags.workers, '--workers', 1, 256);
+  const dbUrl = flags.db ?? (env.DATABASE_URL === '' ? undefined : env.DATABASE_URL);
+  const envToken = env.HAVEN_ADMIN_TOKEN === '' ? undefined : env.HAVEN_ADMIN_TOKEN;
+  const adminToken = flags.adminToken ?? envToken;
+  const publicUrl = checkPublicUrl(flags.publicUrl);
+  return {
+    ...(port === undefined ? {} : { port }),
+    ...(workers === undefined ? {} : { workers }),
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    dataDir: flags.data ?? './.haven',
+    ...(dbUrl === undefined ? {} : { dbUrl }),
+    ...(adminToken === undefined ? {} : { adminToken }),
+    ...(publicUrl === undefined ? {} : { publicUrl }),
+    adminTokenFrom: flags.adminToken !== undefined ? 'flag' : envToken !== undefined ? 'env' : 'generated',
+    env,
+  };
+}
+
+/**
+ * `haven serve`: starts the issuer (see `startServer`) and runs until SIGTERM / SIGINT. JSON request logs
+ * go to standard output; the banner, warnings and a generated admin token (shown once) go to standard
+ * error, so a redirected log file never holds the token. Returns the exit code (0 after a graceful stop).
+ *
+ * @example
+ * ```ts
+ * await serveCommand({ port: '8080', publicUrl: 'https://issuer.example' }, io);
+ * ```
+ */
+export async function serveCommand(
+  flags: ServeFlags,
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
+  const settings = parseServeFlags(flags, env);
+  // Loaded on demand: the server (express, database drivers, the issuer) would slow every other command.
+  const { createServerLogger, startServer } = await import('@haven/server');
+  const logger = createServerLogger({ destination: { write: (line: string) => io.stdout(line) } });
+  const { adminTokenFrom, ...options } = settings;
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer({ ...options, logger });
+  } catch (error) {
+    if (isHavenError(error, 'SERVER_ISSUER_CONFIG_INVALID') && settings.publicUrl === undefined) {
+      throw new CliError(
+        'the issuer needs a public https URL: pass --public-url https://… (behind a TLS reverse proxy)',
+      );
+    }
+    throw error;
+  }
+  if (running.role === 'worker') {
+    await running.stopped;
+    return 0;
+  }
+  const workers = running.workers === 1 ? '1 worker' : `${running.workers} workers`;
+  io.stderr(`Haven issuer listening on ${running.url} (${workers}, ${running.database})\n`);
+  io.stderr(`Public URL: ${running.publicUrl}\n`);
+  for (const warning of running.warnings) io.stderr(`${warning}\n`);
+  if (!running.publicUrl.startsWith('https://')) {
+    io.stderr(
+      'note: with an http public URL the server answers wallets but creates no offers (verifiers fetch status lists over https only); pass --public-url https://… to issue\n',
+    );
+  }
+  if (adminTokenFrom === 'flag') {
+    io.stderr(
+      'note: --admin-token is visible to other users in the process list; prefer HAVEN_ADMIN_TOKEN\n',
+    );
+  }
+  if (running.adminToken !== undefined) {
+    io.stderr(
+      `Admin token (shown once, not stored in clear; keep it secret, e.g. export HAVEN_ADMIN_TOKEN=…):\n  ${running.adminToken}\n`,
+    );
+  }
+  await running.stopped;
+  io.stderr('Haven issuer stopped\n');
+  return 0;
+}
+
+const TYPES = 'identity-restoration|labour-contract|refugee-registration';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Registers `haven serve` and the admin API commands (`offer`, `revoke`, `suspend`, `reinstate`) on the
+ * program; `setExitCode` receives `serve`'s exit code.
+ *
+ * @example
+ * ```ts
+ * registerServerCommands(program, io, (code) => { exitCode = code; });
+ * ```
+ */
+export function registerServerCommands(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
+  program
+    .command('serve')
+    .description('run the issuer server (OpenID4VCI + admin API); SQLite in ./.haven by default')
+    .option('--port <port>', 'port (default 8080)')
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+    .option('--data <dir>', 'data directory: master.key and the SQLite database (default ./.haven)')
+    .option('--db <url>', 'postgres://… or an SQLite file (default <data>/haven.db; also DATABASE_URL)')
+    .option(
+      '--admin-token <token>',
+      'admin token (prefer HAVEN_ADMIN_TOKEN: flags show in ps); generated if absent',
+    )
+    .option('--public-url <url>', 'the public https URL wallets reach (default http://<host>:<port>)')
+    .option('--workers <n>', 'worker processes (default: one per CPU; 1 runs without a cluster)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  HAVEN_ADMIN_TOKEN=… haven serve --public-url https://issuer.example --workers 4',
+    )
+    .action(async (options) => {
+      setExitCode(await serveCommand(options, io));
+    });
+  const adminOptions = (command: Command) =>
+    command
+      .requiredOption('--server <url>', 'the issuer server, e.g. https://issuer.example')
+      .option('--admin-token <token>', 'admin token (prefer HAVEN_ADMIN_TOKEN: flags show in ps)');
+  adminOptions(
+    program
+      .command('offer')
+      .description(
+        'create a credential offer on a server; prints the offer URI (QR on a terminal) and tx_code',
+      ),
+  )
+    .requiredOption('--type <type>', TYPES)
+    .requiredOption('--claims <file>', 'claims JSON (see: haven claims template)')
+    .option('--format <format>', 'dc+sd-jwt (default), jwt_vc_json, ldp_vc (repeatable)', collect)
+    .option('--no-tx-code', 'no tx_code (only when the offer reaches the person over a private channel)')
+    .option('--deferred', 'issue only after an approval (POST /admin/offers/:id/decision)')
+    .option('--json', 'print the created offer as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  haven offer --server https://issuer.example --type labour-contract --claims claims.json',
+    )
+    .action((options) => offerCommand(options, io));
+  for (const action of ['revoke', 'suspend', 'reinstate'] as const) {
+    adminOptions(
+      program
+        .command(action)
+        .argument('<credentialId>', 'the issued credential id (GET /admin/credentials)')
+        .description(`${action} an issued credential on a server`),
+    ).action((credentialId: string, options) => credentialStateCommand(action, credentialId, options, io));
+  }
+}

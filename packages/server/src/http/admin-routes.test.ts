@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createFakeIssuer, type FakeIssuer } from './fixtures/fake-issuer.test-helper.js';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from './fixtures/test-server.test-helper.js';
+
+let issuer: FakeIssuer;
+let server: TestServer;
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+const json = { ...auth, 'content-type': 'application/json' };
+
+beforeAll(async () => {
+  issuer = createFakeIssuer();
+  server = await startTestServer({ issuer });
+});
+afterAll(() => server.close());
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: body === undefined ? auth : json,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { res, status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const lastCall = (method: string) => issuer.calls.filter((c) => c.method === method).at(-1);
+
+describe('admin API: offers', () => {
+  test('POST /admin/offers → 201 CreatedOffer, Location, no-store; the actor is admin:<token id>', async () => {
+    const { res, status, body } = await call('POST', '/admin/offers', {
+      credentialType: 'labour-contract',
+      formats: ['dc+sd-jwt', 'jwt_vc_json'],
+      claims: { employer: { name: 'Example Ltd' } },
+      txCode: true,
+    });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ offerId: 'offer-2', txCode: '493817' });
+    expect(res.headers.get('location')).toBe('/admin/offers/offer-2');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(lastCall('createOffer')?.args).toEqual([
+      {
+        credentialType: 'labour-contract',
+        formats: ['dc+sd-jwt', 'jwt_vc_json'],
+        claims: { employer: { name: 'Example Ltd' } },
+        txCode: true,
+      },
+      'admin:test',
+    ]);
+  });
+
+  test('POST /admin/offers with an unknown member, a bad format or no body → 400, nothing created', async () => {
+    const before = issuer.calls.filter((c) => c.method === 'createOffer').length;
+    for (const body of [
+      { credentialType: 'labour-contract', isAdmin: true },
+      { credentialType: 'labour-contract', formats: ['mso_mdoc'] },
+      { credentialType: 'labour-contract', formats: [] },
+      { credentialType: 'Labour Contract' },
+      { credentialType: 'labour-contract', claims: ['not', 'an', 'object'] },
+      { credentialType: 'labour-contract', txCode: 'yes' },
+      {},
+    ]) {
+      const { status, body: answer } = await call('POST', '/admin/offers', body);
+      expect(status).toBe(400);
+      expect(answer.error).toBe('invalid_request');
+    }
+    const empty = await fetch(`${server.url}/admin/offers`, { method: 'POST', headers: auth });
+    expect(empty.status).toBe(400);
+    expect(issuer.calls.filter((c) => c.method === 'createOffer')).toHaveLength(before);
+  });
+
+  test('a text/plain body → 415', async () => {
+    const res = await fetch(`${server.url}/admin/offers`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: '{"credentialType":"labour-contract"}',
+    });
+    expect(res.status).toBe(415);
+  });
+
+  test('an offer with a 200 KiB portrait fits the offer limit (256 KiB); the same on a decision too', async () => {
+    const portrait = `data:image/jpeg;base64,${'A'.repeat(200 * 1024)}`;
+    const { status } = await call('POST', '/admin/offers', {
+      credentialType: 'identity-restoration',
+      claims: { portrait },
+    });
+    expect(status).toBe(201);
+    const tooBig = await call('POST', '/admin/offers', {
+      credentialType: 'identity-restoration',
+      claims: { portrait: `${portrait}${'A'.repeat(60 * 1024)}` },
+    });
+    expect(tooBig.status).toBe(413);
+  });
+
+  test('GET /admin/offers passes limit and cursor; GET /admin/offers/:id; unknown → 404', async () => {
+    const list = await call('GET', '/admin/offers?limit=10&cursor=abc');
+    expect(list.status).toBe(200);
+    expect(lastCall('listOffers')?.args[0]).toEqual({ limit: 10, cursor: 'abc' });
+    expect(Array.isArray(list.body.items)).toBe(true);
+    expect((await call('GET', '/admin/offers/offer-1')).body).toMatchObject({ id: 'offer-1' });
+    expect((await call('GET', '/admin/offers/nope')).status).toBe(404);
+  });
+
+  test('POST /admin/offers/:id/decision: approve a pending offer; deciding again → 409; bad body → 400', async () => {
+    const decided = await call('POST', '/admin/offers/offer-1/decision', {
+      decision: 'approved',
+      claims: { given_name: 'x' },
+    });
+    expect(decided.status).toBe(200);
+    expect(decided.body).toMatchObject({ id: 'offer-1', decision: 'approved' });
+    expect(lastCall('decideOffer')?.args).toEqual(['offer-1', 'approved', { given_name: 'x' }, 'admin:test']);
+    expect((await call('POST', '/admin/offers/offer-1/decision', { decision: 'denied' })).status).toBe(409);
+    expect((await call('POST', '/admin/offers/offer-1/decision', { decision: 'maybe' })).status).toBe(400);
+    expect((await call('POST', '/admin/offers/nope/decision', { decision: 'denied' })).status).toBe(404);
+  });
+
+  test('POST /admin/offers/:id/withdraw: 200, then 409 (already withdrawn), unknown → 404', async () => {
+    const first = await call('POST', '/admin/offers/offer-1/withdraw');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ withdrawn: true });
+    expect(lastCall('withdrawOffer')?.args).toEqual(['offer-1', 'admin:test']);
+    expect((await call('POST', '/admin/offers/offer-1/withdraw')).status).toBe(409);
+    expect((await call('POST', '/admin/offers/nope/withdraw')).status).toBe(404);
+  });
+});
+
+describe('admin API: credentials and audit', () => {
+  test('GET /admin/credentials maps the allow-listed filters to the search', async () => {
+    const { status, body } = await call(
+      'GET',
+      '/admin/credentials?type=labour-contract&state=active&offer=offer-1&limit=5',
+    );
+    expect(status).toBe(200);
+    expect(body.items).toHaveLength(1);
+    expect(lastCall('searchCredentials')?.args[0]).toEqual({
+      credentialType: 'labour-contract',
+      state: 'active',
+      offerId: 'offer-1',
+      limit: 5,
+    });
+  });
+
+  test('GET /admin/credentials/:id; unknown → 404', async () => {
+    expect((await call('GET', '/admin/credentials/cred-1')).body).toMatchObject({
+      id: 'cred-1',
+      statusIndex: 7,
+    });
+    expect((await call('GET', '/admin/credentials/nope')).status).toBe(404);
+  });
+
+  test('suspend → reinstate → revoke; revocation is final (409); unknown → 404', async () => {
+    const suspended = await call('POST', '/admin/credentials/cred-1/suspend');
+    expect(suspended.status).toBe(200);
+    expect(suspended.body.state).toBe('suspended');
+    expect(lastCall('setCredentialState')?.args).toEqual(['cred-1', 'suspended', 'admin:test']);
+    expect((await call('POST', '/admin/credentials/cred-1/reinstate')).body.state).toBe('active');
+    expect((await call('POST', '/admin/credentials/cred-1/revoke')).body.state).toBe('revoked');
+    const again = await call('POST', '/admin/credentials/cred-1/reinstate');
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('conflict');
+    expect((await call('POST', '/admin/credentials/nope/revoke')).status).toBe(404);
+    expect((await call('POST', '/admin/credentials/cred-1/delete')).status).toBe(404);
+  });
+
+  test('GET /admin/audit passes limit, before and target as numbers and ids', async () => {
+    const { status, body } = await call('GET', '/admin/audit?limit=20&before=100&target=cred-1');
+    expect(status).toBe(200);
+    expect(lastCall('auditLog')?.args[0]).toEqual({ limit: 20, before: 100, target: 'cred-1' });
+    expect(body.items).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'admin:test' })]));
+    expect((await call('GET', '/admin/audit?before=-1')).status).toBe(400);
+    expect((await call('GET', '/admin/audit?actor=x')).status).toBe(400);
+  });
+});

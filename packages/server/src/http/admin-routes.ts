@@ -1,0 +1,203 @@
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import type { HavenIssuer } from '../issuer/types.js';
+import type { CredentialState } from '../store/contracts.js';
+import {
+  parseAdminInput,
+  zAuditQuery,
+  zCreateOfferBody,
+  zListOffersQuery,
+  zOfferDecisionBody,
+  zRecordId,
+  zSearchCredentialsQuery,
+} from './admin-schemas.js';
+import { failHttp, httpError } from './http-errors.js';
+import { readJsonBody } from './read-body.js';
+
+/** What the admin routes need from the app. */
+export interface AdminRouteContext {
+  readonly issuer: HavenIssuer;
+  /** Rate limit, then the admin token check; runs before any body is read. */
+  readonly guard: readonly RequestHandler[];
+  readonly jsonBodyBytes: number;
+  /** Offers and decisions carry claims, which may include a portrait. */
+  readonly offerBodyBytes: number;
+}
+
+type Route = (req: Request, res: Response) => Promise<void>;
+
+function handle(route: Route): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      // Admin answers carry offer URIs with pre-authorized codes and tx_codes: never cached anywhere.
+      res.set('Cache-Control', 'no-store');
+      await route(req, res);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** Routes without filters take no query parameters at all. */
+const zNoQuery = z.strictObject({});
+
+function idParam(req: Request, what: string): string {
+  parseAdminInput(zNoQuery, req.query);
+  const id = req.params.id;
+  const parsed = zRecordId.safeParse(id);
+  if (!parsed.success) failHttp('SERVER_HTTP_NOT_FOUND', `no such ${what}`);
+  return parsed.data;
+}
+
+function actorOf(res: Response): string {
+  const actor = res.locals.actor;
+  // requireAdmin always sets it; without it the request must not go on.
+  if (typeof actor !== 'string') failHttp('SERVER_HTTP_ADMIN_UNAUTHORIZED', 'admin token required');
+  return actor;
+}
+
+const STATE_ACTIONS: readonly (readonly [string, CredentialState])[] = [
+  ['revoke', 'revoked'],
+  ['suspend', 'suspended'],
+  ['reinstate', 'active'],
+];
+
+/**
+ * The admin API under `/admin`: offers (create, list, read, withdraw, decide), issued credentials
+ * (search, read, revoke, suspend, reinstate) and the audit log. Every route runs `guard` first (rate
+ * limit, then the admin bearer token); the acting token is the audit actor `admin:<token id>`.
+ *
+ * @example
+ * ```ts
+ * registerAdminRoutes(app, { issuer, guard: [limiter('admin'), requireAdmin(verify)], … });
+ * ```
+ */
+export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void {
+  const { issuer } = ctx;
+  // Mark the whole prefix, so a 401 carries the admin realm even for unknown admin paths.
+  app.use('/admin', (_req, res, next) => {
+    res.locals.adminRoute = true;
+    next();
+  });
+  const guard = [...ctx.guard];
+  const noBody = readJsonBody(ctx.jsonBodyBytes);
+
+  app.post(
+    '/admin/offers',
+    ...guard,
+    ...readJsonBody(ctx.offerBodyBytes),
+    handle(async (req, res) => {
+      const body = parseAdminInput(zCreateOfferBody, req.body);
+      const created = await issuer.createOffer(body, actorOf(res));
+      res
+        .status(201)
+        .set('Location', `/admin/offers/${encodeURIComponent(created.offerId)}`)
+        .json(created);
+    }),
+  );
+
+  app.get(
+    '/admin/offers',
+    ...guard,
+    handle(async (req, res) => {
+      const query = parseAdminInput(zListOffersQuery, req.query);
+      res.json(await issuer.listOffers(query));
+    }),
+  );
+
+  app.get(
+    '/admin/offers/:id',
+    ...guard,
+    handle(async (req, res) => {
+      const offer = await issuer.getOffer(idParam(req, 'offer'));
+      if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
+      res.json(offer);
+    }),
+  );
+
+  app.post(
+    '/admin/offers/:id/withdraw',
+    ...guard,
+    ...noBody,
+    handle(async (req, res) => {
+      const id = idParam(req, 'offer');
+      const done = await issuer.withdrawOffer(id, actorOf(res));
+      const offer = await issuer.getOffer(id);
+      if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
+      if (!done) failHttp('SERVER_HTTP_CONFLICT', 'the offer was already withdrawn');
+      res.json(offer);
+    }),
+  );
+
+  app.post(
+    '/admin/offers/:id/decision',
+    ...guard,
+    ...readJsonBody(ctx.offerBodyBytes),
+    handle(async (req, res) => {
+      const id = idParam(req, 'offer');
+      const body = parseAdminInput(zOfferDecisionBody, req.body);
+      const done = await issuer.decideOffer(id, body.decision, body.claims, actorOf(res));
+      const offer = await issuer.getOffer(id);
+      if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
+      if (!done) failHttp('SERVER_HTTP_CONFLICT', 'the offer is not waiting for a decision');
+      res.json(offer);
+    }),
+  );
+
+  app.get(
+    '/admin/credentials',
+    ...guard,
+    handle(async (req, res) => {
+      const query = parseAdminInput(zSearchCredentialsQuery, req.query);
+      res.json(
+        await issuer.searchCredentials({
+          ...(query.type === undefined ? {} : { credentialType: query.type }),
+          ...(query.state === undefined ? {} : { state: query.state }),
+          ...(query.offer === undefined ? {} : { offerId: query.offer }),
+          ...(query.limit === undefined ? {} : { limit: query.limit }),
+          ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+        }),
+      );
+    }),
+  );
+
+  app.get(
+    '/admin/credentials/:id',
+    ...guard,
+    handle(async (req, res) => {
+      const record = await issuer.getCredential(idParam(req, 'credential'));
+      if (record === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such credential');
+      res.json(record);
+    }),
+  );
+
+  for (const [action, state] of STATE_ACTIONS) {
+    app.post(
+      `/admin/credentials/:id/${action}`,
+      ...guard,
+      ...noBody,
+      handle(async (req, res) => {
+        const id = idParam(req, 'credential');
+        const done = await issuer.setCredentialState(id, state, actorOf(res));
+        const record = await issuer.getCredential(id);
+        if (record === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such credential');
+        if (!done) failHttp('SERVER_HTTP_CONFLICT', 'the credential cannot change to this state');
+        res.json(record);
+      }),
+    );
+  }
+
+  app.get(
+    '/admin/audit',
+    ...guard,
+    handle(async (req, res) => {
+      const query = parseAdminInput(zAuditQuery, req.query);
+      res.json({ items: await issuer.auditLog(query) });
+    }),
+  );
+
+  // Anything else under /admin: authenticate first, so the admin URL space cannot be probed.
+  app.use('/admin', ...guard, (_req: Request, _res: Response, next: NextFunction) => {
+    next(httpError('SERVER_HTTP_NOT_FOUND', 'no such admin route'));
+  });
+}

@@ -1,0 +1,253 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { claimsTemplate } from '@haven/credentials';
+import { afterAll, describe, expect, test } from 'vitest';
+import { captureLogger } from '../http/fixtures/test-server.test-helper.js';
+import { describeDatabase } from './describe-database.js';
+import { publicUrlWarnings } from './public-url-warnings.js';
+import { createLimitedServer } from './server-limits.js';
+import { startServer } from './start-server.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'haven-run-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+const code = (c: string) => expect.objectContaining({ code: c });
+
+describe('startServer, one worker (in-process)', () => {
+  test('prepares the data dir (0700), migrates, serves, generates an admin token once, stops gracefully', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const { logger, raw } = captureLogger();
+    const running = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      workers: 1,
+      publicUrl: 'https://issuer.example',
+      logger,
+      env: {},
+      handleSignals: false,
+    });
+    try {
+      expect(running.role).toBe('single');
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(running.database).toBe(`SQLite ${dataDir}/haven.db`);
+      expect(running.adminToken).toMatch(/^haven_admin_/);
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dataDir, 'master.key')).mode & 0o077).toBe(0);
+      expect(await (await fetch(`${running.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      const metadata = (await (
+        await fetch(`${running.url}/.well-known/openid-credential-issuer`)
+      ).json()) as {
+        credential_issuer: string;
+      };
+      expect(metadata.credential_issuer).toBe('https://issuer.example');
+      const offers = await fetch(`${running.url}/admin/offers`, {
+        headers: { authorization: `Bearer ${running.adminToken}` },
+      });
+      expect(offers.status).toBe(200);
+      expect((await fetch(`${running.url}/admin/offers`)).status).toBe(401);
+      // The token is shown once by the caller, never logged.
+      expect(raw.join('')).not.toContain(String(running.adminToken));
+    } finally {
+      await running.stop();
+    }
+    await running.stopped;
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+  });
+
+  test('a given admin token is used and not returned; a restart keeps the issuer (same master.key)', async () => {
+    const dataDir = tempDir();
+    const adminToken = 'haven_admin_0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
+    const { logger } = captureLogger();
+    const first = await startServer({
+      port: 0,
+      dataDir,
+      workers: 1,
+      adminToken,
+      publicUrl: 'https://issuer.example',
+      logger,
+      env: {},
+      handleSignals: false,
+    });
+    expect(first.adminToken).toBeUndefined();
+    const keys1 = await (await fetch(`${first.url}/.well-known/jwt-vc-issuer`)).json();
+    await first.stop();
+    const second = await startServer({
+      port: 0,
+      dataDir,
+      workers: 1,
+      adminToken,
+      publicUrl: 'https://issuer.example',
+      logger,
+      env: {},
+      handleSignals: false,
+    });
+    try {
+      expect(await (await fetch(`${second.url}/.well-known/jwt-vc-issuer`)).json()).toEqual(keys1);
+      const res = await fetch(`${second.url}/admin/audit`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('graceful stop: an in-flight request finishes, new connections are refused', async () => {
+    const { logger } = captureLogger();
+    const running = await startServer({
+      port: 0,
+      dataDir: tempDir(),
+      workers: 1,
+      publicUrl: 'https://issuer.example',
+      adminToken: 'haven_admin_0123456789abcdefghijklmnopqrstuvwxyzABCDEF',
+      logger,
+      env: {},
+      handleSignals: false,
+    });
+    const body = JSON.stringify({
+      credentialType: 'labour-contract',
+      claims: claimsTemplate('labour-contract'),
+    });
+    const url = new URL('/admin/offers', running.url);
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer haven_admin_0123456789abcdefghijklmnopqrstuvwxyzABCDEF',
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          // The server's "100 Continue" proves it has the request in hand before the stop begins.
+          expect: '100-continue',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+      req.on('continue', () => {
+        req.write(body.slice(0, 10));
+        stopping = running.stop();
+        // The rest of the body after the stop has begun.
+        setImmediate(() => req.end(body.slice(10)));
+      });
+    });
+    let stopping: Promise<void> | undefined;
+    expect(await answer).toBe(201);
+    await stopping;
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+  });
+
+  test('bad options are refused before anything starts', async () => {
+    const { logger } = captureLogger();
+    const base = { logger, env: {}, handleSignals: false, dataDir: tempDir() };
+    await expect(startServer({ ...base, port: 70_000 })).rejects.toEqual(code('SERVER_RUN_CONFIG_INVALID'));
+    await expect(startServer({ ...base, port: 1.5 })).rejects.toEqual(code('SERVER_RUN_CONFIG_INVALID'));
+    await expect(startServer({ ...base, workers: 0 })).rejects.toEqual(code('SERVER_RUN_CONFIG_INVALID'));
+    await expect(startServer({ ...base, host: 'a b' })).rejects.toEqual(code('SERVER_RUN_CONFIG_INVALID'));
+    await expect(startServer({ ...base, adminToken: 'short' })).rejects.toEqual(
+      code('SERVER_RUN_CONFIG_INVALID'),
+    );
+    await expect(startServer({ ...base, port: 0, workers: 2 })).rejects.toEqual(
+      code('SERVER_RUN_CONFIG_INVALID'),
+    );
+  });
+
+  test('a wrong master secret fails at startup and releases the port', async () => {
+    const dataDir = tempDir();
+    const { logger } = captureLogger();
+    const first = await startServer({
+      port: 0,
+      dataDir,
+      workers: 1,
+      publicUrl: 'https://issuer.example',
+      logger,
+      env: {},
+      handleSignals: false,
+    });
+    await first.stop();
+    await expect(
+      startServer({
+        port: 0,
+        dataDir,
+        workers: 1,
+        publicUrl: 'https://issuer.example',
+        logger,
+        env: { HAVEN_MASTER_SECRET: Buffer.alloc(32, 7).toString('base64url') },
+        handleSignals: false,
+      }),
+    ).rejects.toEqual(code('SERVER_MASTER_SECRET_MISMATCH'));
+  });
+});
+
+describe('server limits (hostile inputs: slow-drip headers)', () => {
+  test('a client that never finishes its headers is disconnected after headersTimeout', async () => {
+    const server = createLimitedServer((_req, res) => res.end('ok'), {
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 400,
+      connectionsCheckingIntervalMs: 50,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const started = performance.now();
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a'),
+        );
+        let data = '';
+        socket.on('data', (chunk) => {
+          data += chunk;
+        });
+        socket.on('close', () => resolve(data));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(performance.now() - started).toBeLessThan(3000);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('limits are set on the server; nonsense limits are refused', () => {
+    const server = createLimitedServer(() => {}, { maxConnections: 10 });
+    expect(server.maxConnections).toBe(10);
+    expect(server.maxHeadersCount).toBe(100);
+    expect(server.headersTimeout).toBe(10_000);
+    expect(server.requestTimeout).toBe(30_000);
+    expect(server.keepAliveTimeout).toBe(5_000);
+    expect(() => createLimitedServer(() => {}, { requestTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => createLimitedServer(() => {}, { headersTimeoutMs: 5000, requestTimeoutMs: 1000 })).toThrow(
+      RangeError,
+    );
+  });
+});
+
+describe('publicUrlWarnings', () => {
+  test('a host beyond loopback with a non-https public URL → a loud warning; https or loopback dev → none', () => {
+    expect(publicUrlWarnings('0.0.0.0', 'http://203.0.113.7:8080')[0]).toMatch(/^WARNING: .*not https/);
+    expect(publicUrlWarnings('127.0.0.1', 'http://issuer.example')).toHaveLength(1);
+    expect(publicUrlWarnings('0.0.0.0', 'https://issuer.example')).toEqual([]);
+    expect(publicUrlWarnings('127.0.0.1', 'http://127.0.0.1:8080')).toEqual([]);
+    expect(publicUrlWarnings('::1', 'http://[::1]:8080')).toEqual([]);
+  });
+});
+
+describe('describeDatabase', () => {
+  test('never prints the user or password of a PostgreSQL URL', () => {
+    expect(describeDatabase('postgres://haven:s3cret@db.example:5432/haven?sslmode=require')).toBe(
+      'PostgreSQL db.example:5432/haven',
+    );
+    expect(describeDatabase('./.haven/haven.db')).toBe('SQLite ./.haven/haven.db');
+  });
+});
