@@ -732,6 +732,8 @@ describe.each(sqlBackends())('createHavenIssuer — $name', (backend) => {
       });
       expect(pending.status).toBe(202);
       const transactionId = (pending.body as { transaction_id: string }).transaction_id;
+      // The caseworker decides three days later: the wallet's token for a pending offer still works.
+      clock = NOW + 3 * 86_400;
       expect(await issuer.decideOffer(created.offerId, 'approved', labourClaims(), 'admin:cw')).toBe(true);
       const picked = await handleDeferredCredentialRequest(issuer.oid4vci, {
         authorization: `Bearer ${accessToken}`,
@@ -745,6 +747,27 @@ describe.each(sqlBackends())('createHavenIssuer — $name', (backend) => {
       const dump = await dumpDatabase(database);
       expect(dump).not.toContain(EMPLOYER);
       expect(dump).not.toContain(transactionId);
+    });
+
+    test('purgeExpired removes spent nonces and expired tokens, once; offers and the audit log stay', async () => {
+      const created = await issuer.createOffer(
+        { credentialType: 'labour-contract', claims: labourClaims() },
+        'a',
+      );
+      const { accessToken } = await redeem(created);
+      const issued = await handleCredentialRequest(issuer.oid4vci, {
+        authorization: `Bearer ${accessToken}`,
+        body: {
+          credential_configuration_id: 'labour-contract.dc+sd-jwt',
+          proofs: { jwt: await proofsFor([holder()]) },
+        },
+      });
+      expect(issued.status).toBe(200);
+      clock = NOW + 30 * 86_400;
+      expect(await issuer.purgeExpired()).toBeGreaterThan(0);
+      expect(await issuer.purgeExpired()).toBe(0);
+      expect(await issuer.getOffer(created.offerId)).toBeDefined();
+      expect((await issuer.auditLog({ target: created.offerId })).length).toBeGreaterThan(0);
     });
 
     test('openid4vci §8: a batch of 3, then nothing of the claims is left anywhere in the database', async () => {

@@ -47,6 +47,9 @@ export type IssuerDisplay = {
   readonly logo?: { readonly uri: string; readonly alt_text?: string };
 };
 
+/** Default life of an access token issued for an offer awaiting a caseworker's decision: 14 days. */
+export const DEFERRED_ACCESS_TOKEN_SECONDS = 14 * 86_400;
+
 /** Options of {@link createHavenIssuer}. */
 export interface HavenIssuerOptions {
   /** The database (from `openDatabase`); the caller that opened it closes it. */
@@ -341,7 +344,10 @@ export async function createHavenIssuer(options: HavenIssuerOptions): Promise<Ha
     sealOffer: (offerId, offerJson) => sealAead(sealKey, offerJson, `offer:${offerId}`),
     openOffer: (offerId, sealed) => new TextDecoder().decode(openAead(sealKey, sealed, `offer:${offerId}`)),
     issue,
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    // A caseworker's decision takes hours or days; the wallet's token for a pending offer must outlive
+    // it or the deferred credential could never be picked up (the code cannot be exchanged twice). That
+    // token can only pick up this offer's deferred credentials, and only with the transaction_id.
+    limits: { deferredAccessTokenSeconds: DEFERRED_ACCESS_TOKEN_SECONDS, ...options.limits },
     now,
   };
 
@@ -515,6 +521,11 @@ export async function createHavenIssuer(options: HavenIssuerOptions): Promise<Ha
     async auditLog(query) {
       assertOpen();
       return audit.list(query);
+    },
+
+    async purgeExpired() {
+      assertOpen();
+      return oid4vciStore.purgeExpired(now());
     },
 
     async close() {

@@ -81,5 +81,11 @@ export interface HavenIssuer {
     before?: number;
     target?: string;
   }): Promise<readonly (AuditEntry & { seq: number })[]>;
+  /**
+   * Deletes spent and expired protocol state (nonces, access tokens, deferred transactions) and wipes
+   * the sealed claims of offers that can no longer be issued; returns how many rows changed. Offers'
+   * metadata and the audit log are kept.
+   */
+  purgeExpired(): Promise<number>;
   close(): Promise<void>;
 }

@@ -200,6 +200,10 @@ function attachApp(
     rateLimits.purge(systemNow() - 2 * windowSeconds).catch((error: unknown) => {
       logger.warn({ code: isHavenError(error) ? error.code : 'UNEXPECTED' }, 'rate-limit purge failed');
     });
+    // Every worker purges; the statements are idempotent, so overlapping purges only repeat work.
+    parts.issuer.purgeExpired().catch((error: unknown) => {
+      logger.warn({ code: isHavenError(error) ? error.code : 'UNEXPECTED' }, 'expired-state purge failed');
+    });
   }, RATE_LIMIT_PURGE_MS);
   purge.unref();
   return () => clearInterval(purge);
