@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFakeIssuer, type FakeIssuer } from './fixtures/fake-issuer.test-helper.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './fixtures/test-server.test-helper.js';
@@ -112,6 +113,22 @@ describe('admin API: offers', () => {
     expect((await call('POST', '/admin/offers/nope/decision', { decision: 'denied' })).status).toBe(404);
   });
 
+  test('GET /admin/offers/:id/qr: an SVG QR code for the admin only; unknown → 404; withdrawn → 409', async () => {
+    const res = await fetch(`${server.url}/admin/offers/offer-1/qr`, { headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    // The same encoder on the expected URI gives the same SVG: the code carries exactly that URI.
+    const offerUrl = `${issuer.credentialIssuer}/offers/offer-1`;
+    const expected = await QRCode.toString(
+      `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(offerUrl)}`,
+      { type: 'svg', errorCorrectionLevel: 'M', margin: 4 },
+    );
+    expect(await res.text()).toBe(expected);
+    expect((await fetch(`${server.url}/admin/offers/offer-1/qr`)).status).toBe(401);
+    expect((await fetch(`${server.url}/admin/offers/nope/qr`, { headers: auth })).status).toBe(404);
+  });
+
   test('POST /admin/offers/:id/withdraw: 200, then 409 (already withdrawn), unknown → 404', async () => {
     const first = await call('POST', '/admin/offers/offer-1/withdraw');
     expect(first.status).toBe(200);
@@ -119,6 +136,7 @@ describe('admin API: offers', () => {
     expect(lastCall('withdrawOffer')?.args).toEqual(['offer-1', 'admin:test']);
     expect((await call('POST', '/admin/offers/offer-1/withdraw')).status).toBe(409);
     expect((await call('POST', '/admin/offers/nope/withdraw')).status).toBe(404);
+    expect((await fetch(`${server.url}/admin/offers/offer-1/qr`, { headers: auth })).status).toBe(409);
   });
 });
 

@@ -1,4 +1,6 @@
+import { CREDENTIAL_OFFER_SCHEME, DEFAULT_ENDPOINT_PATHS } from '@haven/oid4vci';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { HavenIssuer } from '../issuer/types.js';
 import type { CredentialState } from '../store/contracts.js';
@@ -112,6 +114,25 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
       const offer = await issuer.getOffer(idParam(req, 'offer'));
       if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
       res.json(offer);
+    }),
+  );
+
+  // The by-reference offer as a QR code (OpenID4VCI §4.1.3), for a caseworker to show on a screen or
+  // print: a survivor scans it with any conformant wallet. Only while the offer can still be redeemed.
+  app.get(
+    '/admin/offers/:id/qr',
+    ...guard,
+    handle(async (req, res) => {
+      const id = idParam(req, 'offer');
+      const offer = await issuer.getOffer(id);
+      if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
+      if (offer.withdrawn || offer.redeemedAt !== undefined || offer.decision === 'denied') {
+        failHttp('SERVER_HTTP_CONFLICT', 'the offer can no longer be redeemed');
+      }
+      const offerUrl = `${issuer.credentialIssuer}${DEFAULT_ENDPOINT_PATHS.offers}/${encodeURIComponent(id)}`;
+      const uri = `${CREDENTIAL_OFFER_SCHEME}?credential_offer_uri=${encodeURIComponent(offerUrl)}`;
+      const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+      res.type('image/svg+xml').send(svg);
     }),
   );
 

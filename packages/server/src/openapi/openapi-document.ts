@@ -177,6 +177,20 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json
           responses: { 200: limitedJson('The offer', ref('OfferSummary')), ...ERRORS(401, 404, 429) },
         }),
       },
+      '/admin/offers/{id}/qr': {
+        get: adminOperation({
+          operationId: 'offerQrCode',
+          summary: 'The by-reference offer URI as a QR code (SVG), while the offer can still be redeemed',
+          parameters: [ID_PARAMETER],
+          responses: {
+            200: {
+              description: 'An SVG QR code of openid-credential-offer://?credential_offer_uri=…',
+              content: { 'image/svg+xml': { schema: { type: 'string' } } },
+            },
+            ...ERRORS(401, 404, 409, 429),
+          },
+        }),
+      },
       '/admin/offers/{id}/withdraw': {
         post: adminOperation({
           operationId: 'withdrawOffer',
