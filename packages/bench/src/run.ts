@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Comparison } from './harness.js';
+import { benchIssuerServer } from './issuer-server.js';
 import { benchJws } from './jws.js';
 import { benchSdJwt } from './sd-jwt.js';
 import { benchStatus } from './status.js';
@@ -18,6 +19,8 @@ const GOALS: { match: RegExp; baseline: RegExp; min: number }[] = [
   { match: /^(issue|present|verify) /, baseline: /^@sd-jwt/, min: 5 },
   { match: /^(issue|verify) VC-JOSE/, baseline: /^raw /, min: 0.7 },
   { match: /^(issue|verify) DI /, baseline: /^@digitalbazaar/, min: 2 },
+  { match: /^exchange, 2 workers/, baseline: /^exchange, 1 worker/, min: 1.6 },
+  { match: /^admin offer\+exchange/, baseline: /^goal: /, min: 1 },
 ];
 
 // Each suite writes its own results file; HAVEN_BENCH_SUITES=jws,sd-jwt picks suites (default: all).
@@ -27,6 +30,7 @@ const SUITES: Record<string, () => Promise<Comparison[]>> = {
   'w3c-jose': benchW3cJose,
   'w3c-di': benchW3cDataIntegrity,
   status: benchStatus,
+  'issuer-server': benchIssuerServer,
 };
 const wanted = (process.env.HAVEN_BENCH_SUITES ?? Object.keys(SUITES).join(',')).split(',');
 
