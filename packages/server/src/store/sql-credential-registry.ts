@@ -19,6 +19,7 @@ import {
   toSafeInteger,
   withConstraintErrors,
 } from './sql-values.js';
+import { writeTransaction } from './write-transaction.js';
 
 const STATES: readonly CredentialState[] = ['active', 'suspended', 'revoked'];
 const FORMATS = ['dc+sd-jwt', 'jwt_vc_json', 'ldp_vc'] as const;
@@ -110,7 +111,7 @@ export class SqlCredentialRegistry implements CredentialRegistry {
     assertEpoch(record.issuedAt, 'issuedAt');
     if (record.expiresAt !== undefined) assertEpoch(record.expiresAt, 'expiresAt');
     await withConstraintErrors('recordIssued', () =>
-      this.#db.transaction().execute(async (tx) => {
+      writeTransaction(this.#db, async (tx) => {
         // The insert first: on SQLite the transaction takes the write lock before it reads anything.
         await tx
           .insertInto('credentials')
@@ -210,7 +211,7 @@ export class SqlCredentialRegistry implements CredentialRegistry {
   async setCredentialState(id: string, state: CredentialState, now: number): Promise<boolean> {
     assertOneOf(state, STATES, 'state');
     assertEpoch(now, 'now');
-    return this.#db.transaction().execute(async (tx) => {
+    return writeTransaction(this.#db, async (tx) => {
       // The conditional UPDATE comes first: it takes the row lock (PostgreSQL) or the write lock
       // (SQLite) before anything is read, and `state <> 'revoked'` makes revocation final in the
       // database. If the status entry cannot be written, the whole change rolls back.

@@ -22,6 +22,7 @@ import {
   toSafeInteger,
   withConstraintErrors,
 } from './sql-values.js';
+import { writeTransaction } from './write-transaction.js';
 
 const DECISIONS: readonly OfferDecision[] = ['approved', 'pending', 'denied'];
 const DEFERRED_STATES: readonly DeferredRecord['state'][] = ['pending', 'issued', 'closed'];
@@ -206,7 +207,7 @@ export class SqlOid4vciStore implements Oid4vciIssuerStore {
   async createOffer(offer: OfferRecord): Promise<void> {
     const { txCode } = checkOffer(offer);
     await withConstraintErrors('createOffer', () =>
-      this.#db.transaction().execute(async (tx) => {
+      writeTransaction(this.#db, async (tx) => {
         // No conflict target: a clash on the id or on the code hash is refused alike.
         const inserted = await tx
           .insertInto('offers')
@@ -531,7 +532,7 @@ export class SqlOid4vciStore implements Oid4vciIssuerStore {
    */
   async purgeExpired(now: number): Promise<number> {
     assertEpoch(now, 'now');
-    return this.#db.transaction().execute(async (tx) => {
+    return writeTransaction(this.#db, async (tx) => {
       const results = [
         await tx
           .deleteFrom('nonces')

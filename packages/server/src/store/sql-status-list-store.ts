@@ -2,6 +2,7 @@ import { HavenError } from '@haven/core';
 import type { StatusListRecord, StatusListStore, StatusMechanism } from '@haven/status';
 import type { Kysely, Selectable } from 'kysely';
 import type { HavenSchema, StatusListsTable } from './schema.js';
+import { writeTransaction } from './write-transaction.js';
 
 function fail(
   code:
@@ -79,7 +80,7 @@ export class SqlStatusListStore implements StatusListStore {
   }
 
   async claimIndex(listId: string, index: number): Promise<boolean> {
-    return this.#db.transaction().execute(async (tx) => {
+    return writeTransaction(this.#db, async (tx) => {
       const list = await this.#list(tx, listId);
       if (!Number.isSafeInteger(index) || index < 0 || index >= list.size) {
         fail('STATUS_INDEX_OUT_OF_RANGE', 'the index is not in the list');
@@ -135,7 +136,7 @@ export class SqlStatusListStore implements StatusListStore {
 
   async readList(listId: string): Promise<{ record: StatusListRecord; values: Uint8Array }> {
     // One transaction, so the record and its entries are one consistent picture for publishing.
-    return this.#db.transaction().execute(async (tx) => {
+    return writeTransaction(this.#db, async (tx) => {
       const record = await this.#list(tx, listId);
       const values = new Uint8Array(record.size);
       const rows = await tx
