@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,21 @@ describe('haven serve: arguments', () => {
     expect(flags).toMatchObject({ dbUrl: '/srv/haven.db', adminTokenFrom: 'flag' });
   });
 
+  test('--trust-proxy or HAVEN_TRUST_PROXY (flag first), --issuer-config, --db passwords noticed', () => {
+    expect(parseServeFlags({}, {})).not.toHaveProperty('trustProxy');
+    expect(parseServeFlags({}, { HAVEN_TRUST_PROXY: '' })).not.toHaveProperty('trustProxy');
+    expect(parseServeFlags({}, { HAVEN_TRUST_PROXY: 'loopback' })).toMatchObject({ trustProxy: 'loopback' });
+    expect(parseServeFlags({ trustProxy: '1' }, { HAVEN_TRUST_PROXY: 'loopback' })).toMatchObject({
+      trustProxy: '1',
+    });
+    expect(parseServeFlags({ issuerConfig: '/etc/haven/issuer.json' }, {})).toMatchObject({
+      issuerConfigFile: '/etc/haven/issuer.json',
+    });
+    expect(parseServeFlags({ db: 'postgres://u:p@db/haven' }, {}).dbPasswordInFlag).toBe(true);
+    expect(parseServeFlags({ db: 'postgres://u@db/haven' }, {}).dbPasswordInFlag).toBe(false);
+    expect(parseServeFlags({}, { DATABASE_URL: 'postgres://u:p@db/haven' }).dbPasswordInFlag).toBe(false);
+  });
+
   test('bad flags → exit 2 before anything is created', async () => {
     for (const args of [
       ['--port', 'eighty'],
@@ -137,12 +152,49 @@ describe('haven serve: arguments', () => {
     ]);
     expect(badToken.code).toBe(2);
     expect(badToken.err).toContain('SERVER_RUN_CONFIG_INVALID');
+    writeFileSync(file('bad-issuer.json'), '{"legalMinimumWage":{"amount":"1850"},"vctbase":"x"}');
+    for (const args of [
+      ['--trust-proxy', 'true'],
+      ['--trust-proxy', '10.0.0.0/99'],
+      ['--issuer-config', file('no-such-file.json')],
+      ['--issuer-config', file('bad-issuer.json')],
+    ]) {
+      const result = await runHaven(['serve', '--data', file('never'), '--port', '0', ...args]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.err, args.join(' ')).toContain('SERVER_RUN_CONFIG_INVALID');
+    }
+    expect(existsSync(file('never'))).toBe(false);
+  });
+
+  test('--db with a password: a note to prefer DATABASE_URL, and the password is never printed', async () => {
+    const result = await runHaven([
+      'serve',
+      '--data',
+      file('never'),
+      '--db',
+      'postgres://haven:pw-Zq81xK@127.0.0.1:1/haven',
+      '--issuer-config',
+      file('no-such-file.json'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('prefer DATABASE_URL');
+    expect(`${result.out}${result.err}`).not.toContain('pw-Zq81xK');
   });
 
   test('--help lists the options', async () => {
     const help = await runHaven(['serve', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--port', '--host', '--data', '--db', '--admin-token', '--public-url', '--workers']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--data',
+      '--db',
+      '--admin-token',
+      '--public-url',
+      '--workers',
+      '--trust-proxy',
+      '--issuer-config',
+    ]) {
       expect(help.out).toContain(flag);
     }
   });
@@ -300,6 +352,10 @@ describe('haven serve --workers 2 (a real process: node:cluster, SIGTERM)', () =
     const root = join(dirname(fileURLToPath(import.meta.url)), '..');
     const tsx = join(root, 'node_modules', '.bin', 'tsx');
     const data = file('cluster-data');
+    writeFileSync(
+      file('issuer.json'),
+      JSON.stringify({ display: [{ name: 'Labour Office', locale: 'en' }] }),
+    );
     child = spawn(
       tsx,
       [
@@ -314,6 +370,10 @@ describe('haven serve --workers 2 (a real process: node:cluster, SIGTERM)', () =
         data,
         '--public-url',
         ISSUER,
+        '--issuer-config',
+        file('issuer.json'),
+        '--trust-proxy',
+        'loopback',
       ],
       { env: { ...process.env, HAVEN_ADMIN_TOKEN: ADMIN_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -332,6 +392,13 @@ describe('haven serve --workers 2 (a real process: node:cluster, SIGTERM)', () =
     });
     const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    // The issuer settings reached the workers (every answer comes from one of them).
+    for (let i = 0; i < 4; i++) {
+      const metadata = (await (await fetch(`${url}/.well-known/openid-credential-issuer`)).json()) as {
+        display?: unknown;
+      };
+      expect(metadata.display).toEqual([{ name: 'Labour Office', locale: 'en' }]);
+    }
     const offered = await runHaven([
       'offer',
       '--server',

@@ -14,12 +14,26 @@ export interface ServeFlags {
   readonly adminToken?: string;
   readonly publicUrl?: string;
   readonly workers?: string;
+  readonly trustProxy?: string;
+  readonly issuerConfig?: string;
 }
 
 /** What `haven serve` passes to `startServer` (everything but the logger). */
 export type ServeSettings = Omit<StartServerOptions, 'logger'> & {
   readonly adminTokenFrom: 'flag' | 'env' | 'generated';
+  /** `--db` was given with a password in it (visible in the process list). */
+  readonly dbPasswordInFlag: boolean;
 };
+
+/** Whether a database URL carries a password (`postgres://user:password@…`). */
+function hasPassword(dbUrl: string | undefined): boolean {
+  if (dbUrl === undefined) return false;
+  try {
+    return new URL(dbUrl).password !== '';
+  } catch {
+    return false;
+  }
+}
 
 function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -46,7 +60,8 @@ function checkPublicUrl(value: string | undefined): string | undefined {
 /**
  * Turns `haven serve` flags and the environment into `startServer` options: `--db` or `DATABASE_URL`
  * (default SQLite `<data>/haven.db`), `--admin-token` or `HAVEN_ADMIN_TOKEN` (default: generated, shown
- * once). Flags are checked here so a typo fails before anything is created.
+ * once), `--trust-proxy` or `HAVEN_TRUST_PROXY` (default off), `--issuer-config FILE`. Flags are checked
+ * here or by `startServer` before anything is created.
  *
  * @example
  * ```ts
@@ -63,6 +78,8 @@ export function parseServeFlags(
   const envToken = env.HAVEN_ADMIN_TOKEN === '' ? undefined : env.HAVEN_ADMIN_TOKEN;
   const adminToken = flags.adminToken ?? envToken;
   const publicUrl = checkPublicUrl(flags.publicUrl);
+  const envTrustProxy = env.HAVEN_TRUST_PROXY === '' ? undefined : env.HAVEN_TRUST_PROXY;
+  const trustProxy = flags.trustProxy ?? envTrustProxy;
   return {
     ...(port === undefined ? {} : { port }),
     ...(workers === undefined ? {} : { workers }),
@@ -71,6 +88,9 @@ export function parseServeFlags(
     ...(dbUrl === undefined ? {} : { dbUrl }),
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(publicUrl === undefined ? {} : { publicUrl }),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(flags.issuerConfig === undefined ? {} : { issuerConfigFile: flags.issuerConfig }),
+    dbPasswordInFlag: hasPassword(flags.db),
     adminTokenFrom: flags.adminToken !== undefined ? 'flag' : envToken !== undefined ? 'env' : 'generated',
     env,
   };
@@ -95,7 +115,11 @@ export async function serveCommand(
   // Loaded on demand: the server (express, database drivers, the issuer) would slow every other command.
   const { createServerLogger, startServer } = await import('@haven/server');
   const logger = createServerLogger({ destination: { write: (line: string) => io.stdout(line) } });
-  const { adminTokenFrom, ...options } = settings;
+  const { adminTokenFrom, dbPasswordInFlag, ...options } = settings;
+  // Said before starting: the password is exposed whether or not the server then starts.
+  if (dbPasswordInFlag) {
+    io.stderr('note: the --db password is visible to other users in the process list; prefer DATABASE_URL\n');
+  }
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
     running = await startServer({ ...options, logger });
@@ -117,7 +141,7 @@ export async function serveCommand(
   for (const warning of running.warnings) io.stderr(`${warning}\n`);
   if (!running.publicUrl.startsWith('https://')) {
     io.stderr(
-      'note: with an http public URL the server answers wallets but creates no offers (verifiers fetch status lists over https only); pass --public-url https://… to issue\n',
+      'note: an http public URL is for local development: credentials issued here carry http status URLs, which verifiers refuse unless they opt in to loopback; pass --public-url https://… to issue for real\n',
     );
   }
   if (adminTokenFrom === 'flag') {
@@ -168,6 +192,14 @@ export function registerServerCommands(
     )
     .option('--public-url <url>', 'the public https URL wallets reach (default http://<host>:<port>)')
     .option('--workers <n>', 'worker processes (default: one per CPU; 1 runs without a cluster)')
+    .option(
+      '--trust-proxy <value>',
+      'behind your reverse proxy only: its hop count, or addresses/CIDRs/loopback, comma-separated (also HAVEN_TRUST_PROXY; default off)',
+    )
+    .option(
+      '--issuer-config <file>',
+      'JSON: display, legalMinimumWage, credentialValiditySeconds, vctBase (checked strictly)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  HAVEN_ADMIN_TOKEN=… haven serve --public-url https://issuer.example --workers 4',

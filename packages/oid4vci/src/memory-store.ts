@@ -48,6 +48,13 @@ export class MemoryOid4vciStore implements Oid4vciIssuerStore {
     return offer.txCodeFailures;
   }
 
+  async wipeDeadOfferPayload(offerId: string, maxTxCodeFailures: number): Promise<void> {
+    const offer = this.#offers.get(offerId);
+    if (offer !== undefined && offer.redeemedAt === undefined && offer.txCodeFailures >= maxTxCodeFailures) {
+      offer.payload = undefined;
+    }
+  }
+
   async redeemOffer(offerId: string, now: number, maxTxCodeFailures: number): Promise<boolean> {
     const offer = this.#offers.get(offerId);
     if (
@@ -85,6 +92,16 @@ export class MemoryOid4vciStore implements Oid4vciIssuerStore {
     const claimed = this.#claims.get(offerId);
     if (claimed?.has(configurationId) && claimed.get(configurationId) === undefined) {
       claimed.set(configurationId, now);
+    }
+    // Delivered: the holder keys its issued deferred transactions were kept for are not needed any more.
+    for (const record of this.#deferred.values()) {
+      if (
+        record.offerId === offerId &&
+        record.configurationId === configurationId &&
+        record.state === 'issued'
+      ) {
+        record.holderKeys = '[]';
+      }
     }
   }
 
@@ -155,6 +172,8 @@ export class MemoryOid4vciStore implements Oid4vciIssuerStore {
     const record = this.#deferred.get(transactionHash);
     if (record === undefined || record.state !== 'pending') return false;
     record.state = state;
+    // A closed transaction is never picked up: its holder keys go now.
+    if (state === 'closed') record.holderKeys = '[]';
     return true;
   }
 

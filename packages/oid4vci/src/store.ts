@@ -94,6 +94,13 @@ export interface Oid4vciIssuerStore {
    */
   recordTxCodeFailure(offerId: string): Promise<number>;
   /**
+   * Optional: wipes the sealed payload of an offer killed by wrong tx_codes — only while its code is
+   * unredeemed and its failure count has reached `maxTxCodeFailures` (one conditional statement), so a
+   * code redeemed just before the last miss keeps its claims. Stores without it keep the payload until
+   * `purgeExpired`.
+   */
+  wipeDeadOfferPayload?(offerId: string, maxTxCodeFailures: number): Promise<void>;
+  /**
    * Exchanges the code, once: sets `redeemedAt` only if it is unset, the offer is not withdrawn, not
    * expired at `now`, and has fewer than `maxTxCodeFailures` failures. `true` for the one caller that
    * won; `false` for everyone else (used, expired, dead or withdrawn).
@@ -112,7 +119,9 @@ export interface Oid4vciIssuerStore {
   /**
    * Marks a claim delivered at `now`: the credentials were produced and are on their way to the wallet
    * (after an immediate issuance, or a deferred pickup). From then on the claim can no longer be released.
-   * Idempotent: a second call keeps the first time; without a claim it does nothing.
+   * Idempotent: a second call keeps the first time; without a claim it does nothing. The holder keys of
+   * the pair's `issued` deferred transactions are emptied (`[]`) in the same step: they are not needed
+   * any more.
    */
   completeIssuance(offerId: string, configurationId: string, now: number): Promise<void>;
   /**
@@ -145,7 +154,9 @@ export interface Oid4vciIssuerStore {
   findDeferred(transactionHash: string): Promise<DeferredRecord | undefined>;
   /**
    * Moves a transaction from `pending` to `state`, once: `true` only for the caller that moved it.
-   * Moving `issued` back to `pending` is allowed only through `reopenDeferred`.
+   * Moving `issued` back to `pending` is allowed only through `reopenDeferred`. A `closed` transaction
+   * keeps no holder keys (`holderKeys` becomes `[]`); an `issued` one keeps them until its delivery is
+   * recorded by `completeIssuance`, which empties them.
    */
   finishDeferred(transactionHash: string, state: 'issued' | 'closed'): Promise<boolean>;
   /** Puts an `issued` transaction back to `pending` when delivering its credentials failed. */

@@ -159,6 +159,32 @@ describe('openid4vci §4.1.1 credential offer parameters', () => {
     await expect(offer(t, { txCode: { description: 'x'.repeat(300) } })).resolves.toBeDefined();
   });
 
+  test('a payload function is called once with the generated offer id and its result is stored', async () => {
+    const t = createTestIssuer();
+    const seen: string[] = [];
+    const created = await createCredentialOffer(t.config, {
+      configurationIds: ['labour-contract'],
+      payload: (offerId) => {
+        seen.push(offerId);
+        return `sealed-for:${offerId}`;
+      },
+    });
+    expect(seen).toEqual([created.offerId]);
+    expect((await t.store.getOffer(created.offerId))?.payload).toBe(`sealed-for:${created.offerId}`);
+  });
+
+  test('OID4VCI_OFFER_INVALID when a payload function returns no sealed string; nothing is stored', async () => {
+    const t = createTestIssuer();
+    for (const bad of ['', 42, undefined]) {
+      await expect(
+        createCredentialOffer(t.config, {
+          configurationIds: ['labour-contract'],
+          payload: () => bad as string,
+        }),
+      ).rejects.toEqual(code('OID4VCI_OFFER_INVALID'));
+    }
+  });
+
   test('OID4VCI_OFFER_INVALID for an empty payload or non-boolean deferred', async () => {
     const t = createTestIssuer();
     await expect(offer(t, { payload: '' })).rejects.toEqual(code('OID4VCI_OFFER_INVALID'));

@@ -28,8 +28,12 @@ export interface TxCodeOptions {
 export interface CreateCredentialOfferOptions {
   /** Configuration ids offered: non-empty, unique, each in the issuer's `configurations`. */
   readonly configurationIds: readonly string[];
-  /** The claims to issue, already sealed by the application; may come later through `decideOffer`. */
-  readonly payload?: string;
+  /**
+   * The claims to issue, already sealed by the application; may come later through `decideOffer`. A
+   * function is called once with the offer id drawn here, so the application can bind its seal to that
+   * id (e.g. as AEAD associated data) and a payload moved into another offer no longer opens.
+   */
+  readonly payload?: string | ((offerId: string) => string);
   /** Require a numeric tx_code (default `true`): `false`, `true` (6 digits) or its shape. */
   readonly txCode?: boolean | TxCodeOptions;
   /** Wait for a caseworker's decision (`decideOffer`) before issuing; the wallet gets a deferred answer. */
@@ -74,7 +78,8 @@ const TX_CODE_DESCRIPTION = /^[\x20-\x7e]{1,300}$/;
  * Creates a Credential Offer with a pre-authorized code (OpenID4VCI §4.1, §3.5): a 256-bit code and
  * a 128-bit offer id from the CSPRNG, a numeric tx_code (default 6 uniform digits) unless disabled,
  * a lifetime of `limits.offerSeconds`. Only HMACs of the code and tx_code are stored; the offer object
- * (which holds the code) is stored sealed by `config.sealOffer`. A deferred offer waits for
+ * (which holds the code) is stored sealed by `config.sealOffer`. `payload` may be a function of the offer
+ * id, to seal the claims bound to the offer they belong to. A deferred offer waits for
  * {@link decideOffer}. Throws `OID4VCI_OFFER_INVALID` for unknown, duplicate or no configuration ids or a
  * bad tx_code shape, `OID4VCI_CONFIG_INVALID` for a bad config.
  *
@@ -82,7 +87,7 @@ const TX_CODE_DESCRIPTION = /^[\x20-\x7e]{1,300}$/;
  * ```ts
  * const { offerUri, txCode } = await createCredentialOffer(config, {
  *   configurationIds: ['labour-contract-sd-jwt'],
- *   payload: sealedClaims,
+ *   payload: (offerId) => sealClaims(claims, offerId),
  *   txCode: { description: 'Sent to you by SMS' },
  * });
  * ```
@@ -96,7 +101,11 @@ export async function createCredentialOffer(
     failOid4vci('OID4VCI_OFFER_INVALID', 'offer options must be an object');
   }
   const configurationIds = checkConfigurationIds(config, options.configurationIds);
-  if (options.payload !== undefined && (typeof options.payload !== 'string' || options.payload === '')) {
+  if (
+    options.payload !== undefined &&
+    typeof options.payload !== 'function' &&
+    (typeof options.payload !== 'string' || options.payload === '')
+  ) {
     failOid4vci('OID4VCI_OFFER_INVALID', 'the payload must be a sealed, non-empty string');
   }
   if (options.deferred !== undefined && typeof options.deferred !== 'boolean') {
@@ -130,6 +139,10 @@ export async function createCredentialOffer(
   if (typeof sealedOffer !== 'string' || sealedOffer === '') {
     failOid4vci('OID4VCI_CONFIG_INVALID', 'sealOffer must return a non-empty string');
   }
+  const payload: unknown = typeof options.payload === 'function' ? options.payload(offerId) : options.payload;
+  if (typeof options.payload === 'function' && (typeof payload !== 'string' || payload === '')) {
+    failOid4vci('OID4VCI_OFFER_INVALID', 'the payload function must return a sealed, non-empty string');
+  }
   const expiresAt = now + limits.offerSeconds;
   const record: OfferRecord = {
     id: offerId,
@@ -140,7 +153,7 @@ export async function createCredentialOffer(
       : { txCodeHash: hashSecret(config.secret, 'tx_code', txCode, offerId), txCode: txCodeShape }),
     txCodeFailures: 0,
     sealedOffer,
-    ...(options.payload === undefined ? {} : { payload: options.payload }),
+    ...(typeof payload === 'string' ? { payload } : {}),
     decision: options.deferred === true ? 'pending' : 'approved',
     createdAt: now,
     expiresAt,

@@ -281,6 +281,36 @@ describe('hostile: guessing tx_code (openid4vci §13.6.3)', () => {
     ).rejects.toEqual(code('OID4VCI_INVALID_GRANT'));
   });
 
+  test('the miss that kills the code wipes its sealed claims; earlier misses keep them', async () => {
+    const t = createTestIssuer();
+    const created = await offer(t);
+    const wrong = created.txCode === '999999' ? '999998' : '999999';
+    const miss = () =>
+      failure(
+        request(t, { grant_type: GRANT, 'pre-authorized_code': created.preAuthorizedCode, tx_code: wrong }),
+      );
+    await miss();
+    await miss();
+    expect((await t.store.getOffer(created.offerId))?.payload).toBe('sealed-claims');
+    expect((await miss()).code).toBe('OID4VCI_INVALID_GRANT');
+    const dead = await t.store.getOffer(created.offerId);
+    expect(dead?.txCodeFailures).toBe(3);
+    expect(dead?.payload).toBeUndefined();
+  });
+
+  test('a code redeemed before a racing last miss keeps its claims (wipeDeadOfferPayload: unredeemed only)', async () => {
+    const t = createTestIssuer();
+    const created = await offer(t);
+    for (let i = 0; i < 3; i++) await t.store.recordTxCodeFailure(created.offerId);
+    await t.store.wipeDeadOfferPayload?.(created.offerId, 4);
+    expect((await t.store.getOffer(created.offerId))?.payload).toBe('sealed-claims');
+    const other = await offer(t);
+    expect(await t.store.redeemOffer(other.offerId, T0, 3)).toBe(true);
+    for (let i = 0; i < 3; i++) await t.store.recordTxCodeFailure(other.offerId);
+    await t.store.wipeDeadOfferPayload?.(other.offerId, 3);
+    expect((await t.store.getOffer(other.offerId))?.payload).toBe('sealed-claims');
+  });
+
   test('maxTxCodeFailures is configurable', async () => {
     const t = createTestIssuer({ limits: { maxTxCodeFailures: 1 } });
     const created = await offer(t);
@@ -472,4 +502,36 @@ describe('openid4vci §6.1.1 / §6.2 authorization_details in the token request'
       ).toBe(200);
     },
   );
+
+  test('a configuration outside the offer is refused BEFORE the tx_code is checked: right and wrong tx_codes get the same answer, nothing counted', async () => {
+    const t = createTestIssuer();
+    const created = await offer(t, { configurationIds: ['labour-contract'] });
+    const outside = details([{ type: 'openid_credential', credential_configuration_id: 'civil-identity' }]);
+    const wrong = created.txCode === '999999' ? '999998' : '999999';
+    const answers: string[] = [];
+    for (const txCode of [created.txCode, wrong, wrong, wrong]) {
+      const error = await failure(
+        request(t, {
+          grant_type: GRANT,
+          'pre-authorized_code': created.preAuthorizedCode,
+          tx_code: txCode,
+          authorization_details: outside,
+        }),
+      );
+      answers.push(`${error.code}`);
+    }
+    expect(answers).toEqual(Array(4).fill('OID4VCI_INVALID_REQUEST'));
+    const record = await t.store.getOffer(created.offerId);
+    expect(record?.txCodeFailures).toBe(0);
+    expect(record?.redeemedAt).toBeUndefined();
+    expect(
+      (
+        await request(t, {
+          grant_type: GRANT,
+          'pre-authorized_code': created.preAuthorizedCode,
+          tx_code: created.txCode,
+        })
+      ).status,
+    ).toBe(200);
+  });
 });

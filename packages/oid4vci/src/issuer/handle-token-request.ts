@@ -34,8 +34,10 @@ const MAX_CODE_LENGTH = 512;
  * is known and still redeemable, else `OID4VCI_INVALID_GRANT` with one message for every reason; a
  * `tx_code` is sent exactly when the offer asks for one (§6.3: `OID4VCI_INVALID_REQUEST`); a wrong
  * tx_code (compared as HMACs in constant time) is counted atomically and answered `OID4VCI_INVALID_GRANT`
- * — after `maxTxCodeFailures` the code is dead. `authorization_details` of type `openid_credential` may
- * narrow the grant to some of the offer's configurations (§6.1.1); the response then lists their
+ * — after `maxTxCodeFailures` the code is dead and its sealed claims are wiped (`wipeDeadOfferPayload`).
+ * `authorization_details` of type `openid_credential` may narrow the grant to some of the offer's
+ * configurations (§6.1.1) and is checked against the offer before the tx_code, so its answer tells
+ * nothing about the tx_code; the response then lists their
  * `credential_identifiers` (the configuration ids) and the token is usable only with those (§8.2).
  * The code is then redeemed atomically — of concurrent requests exactly one wins — and a 256-bit bearer
  * token is stored as an HMAC. `client_id` is optional (anonymous access, §12.3); unknown parameters are
@@ -76,10 +78,12 @@ export async function handleTokenRequest(
   if (offer === undefined || !isOfferRedeemable(offer, now, limits.maxTxCodeFailures)) {
     failOid4vci('OID4VCI_INVALID_GRANT', INVALID_GRANT_MESSAGE);
   }
-  await checkTxCode(config, offer, txCode);
+  // authorization_details is checked against the offer BEFORE the tx_code: otherwise its answer
+  // (invalid_request, nothing counted) would differ for a right and a wrong tx_code — an oracle.
   if (requested !== undefined && !requested.every((id) => offer.configurationIds.includes(id))) {
     failOid4vci('OID4VCI_INVALID_REQUEST', 'authorization_details asks for a configuration the offer lacks');
   }
+  await checkTxCode(config, offer, txCode, limits.maxTxCodeFailures);
   // The single winner among concurrent exchanges; also re-checks expiry, withdrawal and the failure
   // count atomically, so a right tx_code racing wrong ones cannot slip past the limit.
   if (!(await store.redeemOffer(offer.id, now, limits.maxTxCodeFailures))) {
@@ -126,8 +130,16 @@ function readParam(params: Record<string, unknown>, name: string): string | unde
   return value;
 }
 
-/** §6.3: missing or unexpected tx_code is `invalid_request`; a wrong one is counted and `invalid_grant`. */
-async function checkTxCode(config: Oid4vciIssuerConfig, offer: OfferRecord, txCode: string | undefined) {
+/**
+ * §6.3: missing or unexpected tx_code is `invalid_request`; a wrong one is counted and `invalid_grant`.
+ * The miss that kills the code also wipes the offer's sealed claims: nothing can be issued from it.
+ */
+async function checkTxCode(
+  config: Oid4vciIssuerConfig,
+  offer: OfferRecord,
+  txCode: string | undefined,
+  maxTxCodeFailures: number,
+) {
   if (offer.txCodeHash === undefined) {
     if (txCode !== undefined) failOid4vci('OID4VCI_INVALID_REQUEST', 'this offer takes no tx_code');
     return;
@@ -135,7 +147,8 @@ async function checkTxCode(config: Oid4vciIssuerConfig, offer: OfferRecord, txCo
   if (txCode === undefined) failOid4vci('OID4VCI_INVALID_REQUEST', 'this offer needs a tx_code');
   const attempt = hashSecret(config.secret, 'tx_code', txCode, offer.id);
   if (!timingSafeEqualStrings(attempt, offer.txCodeHash)) {
-    await config.store.recordTxCodeFailure(offer.id);
+    const failures = await config.store.recordTxCodeFailure(offer.id);
+    if (failures >= maxTxCodeFailures) await config.store.wipeDeadOfferPayload?.(offer.id, maxTxCodeFailures);
     failOid4vci('OID4VCI_INVALID_GRANT', INVALID_GRANT_MESSAGE);
   }
 }

@@ -1,5 +1,5 @@
 import { digestBase64Url, randomBase64Url, timingSafeEqualStrings } from '@haven/core';
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { httpError } from './http-errors.js';
 
 /** One admin token the server accepts: its public id (for the audit log) and the SHA-256 of the token. */
@@ -85,23 +85,45 @@ export function createAdminTokenVerifier(entries: readonly AdminTokenEntry[]): A
 }
 
 /**
+ * Rate limits of the admin API, counted after the token check so that unauthenticated traffic never
+ * uses up a valid token's allowance. Each returns the `Retry-After` seconds when over its limit.
+ */
+export interface AdminRateLimits {
+  /** Counts a failed authentication from this request's client address. */
+  readonly failure: (req: Request) => Promise<number | undefined>;
+  /** Counts a request authenticated with the token `id`. */
+  readonly success: (id: string) => Promise<number | undefined>;
+}
+
+/**
  * Middleware for the admin API: `Authorization: Bearer <admin token>` or 401 `invalid_token`. A token in
  * the query string is refused too (it would end up in proxy logs). Sets `res.locals.actor` to
- * `admin:<token id>` for the audit log. The token is never logged.
+ * `admin:<token id>` for the audit log. The token is never logged. With `limits`, a client address that
+ * keeps failing gets 429 instead of 401, and each valid token is limited on its own.
  *
  * @example
  * ```ts
  * app.use('/admin', requireAdmin(createAdminTokenVerifier(entries)));
  * ```
  */
-export function requireAdmin(verify: AdminTokenVerifier): RequestHandler {
+export function requireAdmin(verify: AdminTokenVerifier, limits?: AdminRateLimits): RequestHandler {
+  const refuse = (res: Response, next: NextFunction, retryAfter: number) => {
+    res.set('Retry-After', String(retryAfter));
+    next(httpError('SERVER_HTTP_RATE_LIMITED', 'too many requests'));
+  };
   return async (req, res, next) => {
     try {
       const header = req.headers.authorization;
       const match = typeof header === 'string' ? BEARER.exec(header) : null;
       const token = match?.[1];
       const id = token === undefined ? undefined : await verify(token);
-      if (id === undefined) return next(httpError('SERVER_HTTP_ADMIN_UNAUTHORIZED', 'admin token required'));
+      if (id === undefined) {
+        const retryAfter = await limits?.failure(req);
+        if (retryAfter !== undefined) return refuse(res, next, retryAfter);
+        return next(httpError('SERVER_HTTP_ADMIN_UNAUTHORIZED', 'admin token required'));
+      }
+      const retryAfter = await limits?.success(id);
+      if (retryAfter !== undefined) return refuse(res, next, retryAfter);
       res.locals.actor = `admin:${id}`;
       // Claim paths in validation errors may be shown to an authenticated operator, never to wallets.
       res.locals.exposeDetails = true;

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { HavenError } from '@haven/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { hashAdminToken } from './admin-auth.js';
 import {
   createFakeIssuer,
   type FakeIssuer,
@@ -491,17 +492,55 @@ describe('rate limits (store-backed, fixed window)', () => {
     }
   });
 
-  test('buckets are separate and the admin API is limited before the token check', async () => {
+  test('the admin token is checked before any admin limit: 600+ bad tokens never lock out a valid one', async () => {
     const store = new MemoryRateLimitStore();
+    const local = await startTestServer({ issuer: createFakeIssuer(), rateLimits: store });
+    try {
+      const bad = () => fetch(`${local.url}/admin/offers`, { headers: { authorization: 'Bearer wrong' } });
+      const statuses: number[] = [];
+      for (let batch = 0; batch < 13; batch++) {
+        const answers = await Promise.all(Array.from({ length: 50 }, bad));
+        statuses.push(...answers.map((r) => r.status));
+      }
+      // The failing client is told to back off once over its own (failure) limit...
+      expect(statuses.slice(0, 60).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(60).every((s) => s === 429)).toBe(true);
+      // ...while a valid token from the very same address is served.
+      const ok = await fetch(`${local.url}/admin/offers`, { headers: admin });
+      expect(ok.status).toBe(200);
+    } finally {
+      await local.close();
+    }
+  });
+
+  test('valid admin requests are counted per token, failures per address; keys hold neither', async () => {
+    const store = new MemoryRateLimitStore();
+    const other = 'haven_admin_other-token-0123456789abcdefghijklmnopqrstuvw';
     const local = await startTestServer({
       issuer: createFakeIssuer(),
       rateLimits: store,
-      limits: { rateLimits: { admin: 1, nonce: 5 } },
+      adminTokens: [
+        { id: 'test', hash: hashAdminToken(ADMIN_TOKEN) },
+        { id: 'other', hash: hashAdminToken(other) },
+      ],
+      limits: { rateLimits: { admin: 2, adminAuthFailure: 1 } },
     });
     try {
-      expect((await fetch(`${local.url}/admin/offers`)).status).toBe(401);
-      expect((await fetch(`${local.url}/admin/offers`, { headers: admin })).status).toBe(429);
-      expect([...store.counts.keys()].some((k) => k.startsWith('admin:'))).toBe(true);
+      const get = (headers: Record<string, string> = {}) => fetch(`${local.url}/admin/offers`, { headers });
+      expect((await get(admin)).status).toBe(200);
+      expect((await get(admin)).status).toBe(200);
+      const limited = await get(admin);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('20');
+      expect(await limited.json()).toMatchObject({ error: 'slow_down' });
+      // Another token has its own bucket; successes never count as failures.
+      expect((await get({ authorization: `Bearer ${other}` })).status).toBe(200);
+      expect((await get()).status).toBe(401);
+      expect((await get({ authorization: 'Bearer nope' })).status).toBe(429);
+      const keys = [...store.counts.keys()];
+      expect(keys.some((k) => k.startsWith('admin:'))).toBe(true);
+      expect(keys.some((k) => k.startsWith('adminAuthFailure:'))).toBe(true);
+      expect(keys.join()).not.toMatch(/127\.0\.0\.1|ip:|admin-token:/);
     } finally {
       await local.close();
     }

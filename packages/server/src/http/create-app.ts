@@ -14,7 +14,15 @@ import {
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerDocsRoutes } from './docs-page.js';
 import { httpError } from './http-errors.js';
-import { DEFAULT_RATE_LIMITS, type RateLimitBucket, type RateLimitRules, rateLimit } from './rate-limit.js';
+import {
+  clientAddressGroup,
+  DEFAULT_RATE_LIMITS,
+  hitRateLimit,
+  type RateLimitBucket,
+  type RateLimitOptions,
+  type RateLimitRules,
+  rateLimit,
+} from './rate-limit.js';
 import { logRequests } from './request-log.js';
 import { errorHandler } from './send-error.js';
 import { registerWalletRoutes } from './wallet-routes.js';
@@ -30,7 +38,10 @@ export interface HttpLimits {
   readonly offerBodyBytes?: number;
   /** Form bodies (`POST /token`): default 8 KiB. */
   readonly formBodyBytes?: number;
-  /** Requests per client IP and window, per bucket: see {@link DEFAULT_RATE_LIMITS}. */
+  /**
+   * Requests per window, per bucket: per client address group (IPv4 address, IPv6 /64), or per admin
+   * token for valid admin requests; see {@link DEFAULT_RATE_LIMITS}.
+   */
   readonly rateLimits?: Partial<RateLimitRules>;
   /** The fixed rate-limit window: default 60 seconds. */
   readonly rateLimitWindowSeconds?: number;
@@ -53,8 +64,8 @@ export interface CreateAppOptions {
   readonly limits?: HttpLimits;
   /**
    * express's `trust proxy` (default `false`: the socket address is the client). Set it to the proxy's
-   * address or hop count only when a reverse proxy you run sets `X-Forwarded-For`; otherwise any client
-   * could pick its own rate-limit key.
+   * addresses/CIDRs, `loopback` or a hop count only when a reverse proxy you run sets `X-Forwarded-For`;
+   * never `true`, or any client could pick its own rate-limit key.
    */
   readonly trustProxy?: boolean | number | string | readonly string[];
   /** A cheap database round trip for `/healthz` (e.g. `select 1`); throws when the database is down. */
@@ -139,8 +150,15 @@ export function createApp(options: CreateAppOptions): Express {
     }),
   );
 
-  const limiter = (bucket: RateLimitBucket) =>
-    rateLimit({ store: options.rateLimits, bucket, limit: rules[bucket], windowSeconds, now, clientKey });
+  const counter = (bucket: RateLimitBucket): RateLimitOptions => ({
+    store: options.rateLimits,
+    bucket,
+    limit: rules[bucket],
+    windowSeconds,
+    now,
+    clientKey,
+  });
+  const limiter = (bucket: RateLimitBucket) => rateLimit(counter(bucket));
 
   registerWalletRoutes(app, {
     issuer,
@@ -153,7 +171,12 @@ export function createApp(options: CreateAppOptions): Express {
   });
   registerAdminRoutes(app, {
     issuer,
-    guard: [limiter('admin'), requireAdmin(verify)],
+    guard: [
+      requireAdmin(verify, {
+        failure: (req) => hitRateLimit(counter('adminAuthFailure'), `ip:${clientAddressGroup(req.ip)}`),
+        success: (id) => hitRateLimit(counter('admin'), `admin-token:${id}`),
+      }),
+    ],
     jsonBodyBytes,
     offerBodyBytes,
   });

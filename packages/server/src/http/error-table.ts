@@ -38,7 +38,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze({
   conflict: 'The record is in a state that does not allow this change',
   server_error: SERVER_ERROR.description,
   slow_down: 'Too many requests; retry after the time given in Retry-After',
-  issuer_not_configured: 'The issuer cannot issue with its configuration; it needs an https public URL',
+  issuer_not_configured: 'The issuer is not configured for this request',
 });
 
 function mapping(status: number, error: string, exposePaths = false): HttpErrorMapping {
@@ -80,7 +80,8 @@ const TABLE: ReadonlyMap<string, HttpErrorMapping> = new Map<string, HttpErrorMa
   // The issuer and its stores.
   ['SERVER_OFFER_INVALID', mapping(400, 'invalid_request', true)],
   ['SERVER_CREDENTIAL_STATE_UNSUPPORTED', mapping(409, 'conflict')],
-  // An issuer on a loopback http public URL serves metadata but issues nothing (status lists need https).
+  // Thrown only at startup, by createHavenIssuer on a bad configuration (public URL, validity, limits);
+  // mapped so that a request can never turn it into a 500 with a stack in the log.
   ['SERVER_ISSUER_CONFIG_INVALID', mapping(409, 'issuer_not_configured')],
   ['SERVER_STORE_QUERY_INVALID', mapping(400, 'invalid_request')],
   ['SERVER_STORE_CURSOR_INVALID', mapping(400, 'invalid_request')],

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -125,6 +126,19 @@ process.stdout.write(Buffer.from(secret).toString('base64url') + ' ' + source);`
       code('SERVER_MASTER_SECRET_INSECURE'),
     );
   });
+
+  test.runIf(posix && process.getuid?.() === 0)(
+    'a master.key owned by another user is refused, even with 0600',
+    () => {
+      const dir = freshDir();
+      const path = join(dir, MASTER_SECRET_FILE);
+      writeFileSync(path, `${encodeBase64Url(new Uint8Array(32).fill(5))}\n`, { mode: 0o600 });
+      chownSync(path, 12345, 12345);
+      expect(() => loadOrCreateMasterSecret({ dataDir: dir, env: {} })).toThrow(
+        code('SERVER_MASTER_SECRET_INSECURE'),
+      );
+    },
+  );
 
   test('a master.key with short, malformed or extra content is refused (never replaced)', () => {
     for (const content of [

@@ -1,12 +1,12 @@
 import {
   closeSync,
+  constants,
+  fstatSync,
   fsyncSync,
   linkSync,
-  lstatSync,
   mkdirSync,
   openSync,
-  readFileSync,
-  type Stats,
+  readSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -63,28 +63,58 @@ function errorCode(error: unknown): string | undefined {
     : undefined;
 }
 
-function statOrUndefined(path: string): Stats | undefined {
+/**
+ * Reads master.key through one descriptor, so what is checked is what is read: opened with `O_NOFOLLOW`
+ * (a symlink — even one swapped in after any earlier look — is refused, not followed), then `fstat` of
+ * that descriptor (a regular file, owned by this user, no group/other bits, small), then read from it.
+ * `undefined` when there is no file.
+ */
+function readSecretFileOrUndefined(path: string): Uint8Array | undefined {
+  let fd: number;
   try {
-    return lstatSync(path);
+    // O_NOFOLLOW is 0 on Windows (no such flag there; the data directory's ACL protects the file).
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
+    const code = errorCode(error);
+    if (code === 'ENOENT') return undefined;
+    // Linux answers ELOOP for a symlink under O_NOFOLLOW; some BSDs EMLINK or EFTYPE.
+    if (code === 'ELOOP' || code === 'EMLINK' || code === 'EFTYPE') {
+      failIssuer('SERVER_MASTER_SECRET_INSECURE', 'master.key is not a regular file');
+    }
     throw error;
   }
-}
-
-function readSecretFile(path: string, stats: Stats): Uint8Array {
-  // lstat: a symlink is refused rather than followed to wherever it points.
-  if (!stats.isFile()) failIssuer('SERVER_MASTER_SECRET_INSECURE', 'master.key is not a regular file');
-  // POSIX permission bits only mean something off Windows; there, the data directory's ACL protects it.
-  if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
-    failIssuer('SERVER_MASTER_SECRET_INSECURE', 'master.key is readable or writable by group or others', {
-      details: { mode: (stats.mode & 0o777).toString(8) },
-    });
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) failIssuer('SERVER_MASTER_SECRET_INSECURE', 'master.key is not a regular file');
+    // POSIX permission bits and owners only mean something off Windows.
+    if (process.platform !== 'win32') {
+      if ((stats.mode & 0o077) !== 0) {
+        failIssuer('SERVER_MASTER_SECRET_INSECURE', 'master.key is readable or writable by group or others', {
+          details: { mode: (stats.mode & 0o777).toString(8) },
+        });
+      }
+      const uid = process.getuid?.();
+      if (uid !== undefined && stats.uid !== uid) {
+        failIssuer('SERVER_MASTER_SECRET_INSECURE', 'master.key is owned by another user');
+      }
+    }
+    if (stats.size > MAX_FILE_BYTES) failIssuer('SERVER_MASTER_SECRET_INVALID', 'master.key is too large');
+    // Read at most one byte past the limit from the descriptor: a file grown since fstat is still caught.
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_FILE_BYTES) failIssuer('SERVER_MASTER_SECRET_INVALID', 'master.key is too large');
+    }
+    const text = buffer.subarray(0, length).toString('utf8');
+    buffer.fill(0);
+    // One trailing line break is allowed (editors add one); nothing else is trimmed.
+    return decodeSecret(text.replace(/\r?\n$/, ''));
+  } finally {
+    closeSync(fd);
   }
-  if (stats.size > MAX_FILE_BYTES) failIssuer('SERVER_MASTER_SECRET_INVALID', 'master.key is too large');
-  const text = readFileSync(path, 'utf8');
-  // One trailing line break is allowed (editors add one); nothing else is trimmed.
-  return decodeSecret(text.replace(/\r?\n$/, ''));
 }
 
 function syncDirectory(dir: string): void {
@@ -145,8 +175,10 @@ function createExclusively(dir: string, path: string, text: string): boolean {
 /**
  * The server's master secret (DESIGN "Keys at rest"): `HAVEN_MASTER_SECRET` (base64url, ≥ 32 bytes) when
  * set, else `<dataDir>/master.key`, created on first start with 32 random bytes — atomically and
- * exclusively, so processes starting together end up with the same single file. A master.key that group
- * or others may read or write is refused (`SERVER_MASTER_SECRET_INSECURE`); malformed content is
+ * exclusively, so processes starting together end up with the same single file. master.key is opened
+ * without following symlinks and checked on the open descriptor (regular file, this user's, no group or
+ * other bits) before it is read from that same descriptor. A master.key that is not, or that group
+ * or others may read or write, is refused (`SERVER_MASTER_SECRET_INSECURE`); malformed content is
  * `SERVER_MASTER_SECRET_INVALID`. Nothing is ever overwritten.
  *
  * @example
@@ -162,14 +194,14 @@ export function loadOrCreateMasterSecret(options: LoadMasterSecretOptions): Mast
   if (fromEnv !== undefined) return { secret: decodeSecret(fromEnv), source: 'env' };
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const path = join(options.dataDir, MASTER_SECRET_FILE);
-  const existing = statOrUndefined(path);
-  if (existing !== undefined) return { secret: readSecretFile(path, existing), source: 'file' };
+  const existing = readSecretFileOrUndefined(path);
+  if (existing !== undefined) return { secret: existing, source: 'file' };
   const fresh = randomBytes(MASTER_SECRET_MIN_BYTES);
   if (createExclusively(options.dataDir, path, `${encodeBase64Url(fresh)}\n`)) {
     return { secret: fresh, source: 'created' };
   }
   // Another process won the race: use its secret.
-  const theirs = statOrUndefined(path);
+  const theirs = readSecretFileOrUndefined(path);
   if (theirs === undefined) failIssuer('SERVER_MASTER_SECRET_INVALID', 'master.key vanished while starting');
-  return { secret: readSecretFile(path, theirs), source: 'file' };
+  return { secret: theirs, source: 'file' };
 }

@@ -9,32 +9,32 @@ export interface OfferPayload {
 }
 
 /**
- * The associated data an offer payload is sealed under. `createCredentialOffer` draws the offer id
- * itself and takes the payload already sealed, so the id cannot be part of it; the payload is bound to
- * what the record holds before it exists — its configuration ids, in order — and carries the type
- * inside. A payload moved to an offer of other configurations no longer opens.
+ * The associated data an offer payload is sealed under: the offer id and its configuration ids, in
+ * order. `createCredentialOffer` hands the id it draws to the sealing function, so a payload copied
+ * into another offer's row — even one of the same configurations — no longer opens.
  */
-function payloadAad(configurationIds: readonly string[]): string {
-  return `offer-payload:v1:${JSON.stringify(configurationIds)}`;
+function payloadAad(offerId: string, configurationIds: readonly string[]): string {
+  return `offer-payload:v2:${JSON.stringify([offerId, configurationIds])}`;
 }
 
 /**
- * Seals an offer's claims (AES-256-GCM under the seal key) for `@haven/oid4vci`'s opaque `payload`.
+ * Seals an offer's claims (AES-256-GCM under the seal key, bound to the offer id and its configurations) for `@haven/oid4vci`'s opaque `payload`.
  *
  * @example
  * ```ts
- * const payload = sealOfferPayload(sealKey, ['labour-contract.dc+sd-jwt'], { credentialType, claims });
+ * const payload = sealOfferPayload(sealKey, offerId, ['labour-contract.dc+sd-jwt'], { credentialType, claims });
  * ```
  */
 export function sealOfferPayload(
   sealKey: Uint8Array,
+  offerId: string,
   configurationIds: readonly string[],
   payload: OfferPayload,
 ): string {
   return sealAead(
     sealKey,
     JSON.stringify({ credentialType: payload.credentialType, claims: payload.claims }),
-    payloadAad(configurationIds),
+    payloadAad(offerId, configurationIds),
   );
 }
 
@@ -44,17 +44,18 @@ export function sealOfferPayload(
  *
  * @example
  * ```ts
- * const { credentialType, claims } = openOfferPayload(sealKey, offer.configurationIds, offer.payload);
+ * const { credentialType, claims } = openOfferPayload(sealKey, offer.id, offer.configurationIds, offer.payload);
  * ```
  */
 export function openOfferPayload(
   sealKey: Uint8Array,
+  offerId: string,
   configurationIds: readonly string[],
   sealed: string,
 ): OfferPayload {
   let value: Record<string, unknown>;
   try {
-    value = parseStrictJsonObject(openAead(sealKey, sealed, payloadAad(configurationIds)), {
+    value = parseStrictJsonObject(openAead(sealKey, sealed, payloadAad(offerId, configurationIds)), {
       what: 'offer payload',
     });
   } catch (cause) {

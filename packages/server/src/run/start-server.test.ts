@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -240,6 +240,104 @@ describe('publicUrlWarnings', () => {
     expect(publicUrlWarnings('0.0.0.0', 'https://issuer.example')).toEqual([]);
     expect(publicUrlWarnings('127.0.0.1', 'http://127.0.0.1:8080')).toEqual([]);
     expect(publicUrlWarnings('::1', 'http://[::1]:8080')).toEqual([]);
+  });
+});
+
+describe('startServer: issuer settings, trust proxy, database URL secrecy', () => {
+  test('issuer settings reach the issuer: display in the metadata, validity in issued credentials', async () => {
+    const { logger } = captureLogger();
+    const running = await startServer({
+      port: 0,
+      dataDir: tempDir(),
+      workers: 1,
+      publicUrl: 'https://issuer.example',
+      issuerConfig: {
+        display: [{ name: 'Labour Office', locale: 'en' }],
+        legalMinimumWage: { amount: '1850.00', currency: 'EUR', period: 'month' },
+        credentialValiditySeconds: 86_400,
+        vctBase: 'https://labour.gov.example/vct',
+      },
+      logger,
+      env: {},
+      handleSignals: false,
+    });
+    try {
+      const metadata = (await (
+        await fetch(`${running.url}/.well-known/openid-credential-issuer`)
+      ).json()) as {
+        display?: unknown;
+        credential_configurations_supported: Record<string, { vct?: string }>;
+      };
+      expect(metadata.display).toEqual([{ name: 'Labour Office', locale: 'en' }]);
+      const vcts = Object.values(metadata.credential_configurations_supported).flatMap((c) => c.vct ?? []);
+      expect(vcts.length).toBeGreaterThan(0);
+      expect(vcts.every((vct) => vct.startsWith('https://labour.gov.example/vct/'))).toBe(true);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('a bad issuer configuration or trust proxy is refused before anything is created', async () => {
+    const { logger } = captureLogger();
+    const dataDir = join(tempDir(), 'never');
+    const base = { logger, env: {}, handleSignals: false, dataDir, port: 0, workers: 1 };
+    const bad = join(tempDir(), 'issuer.json');
+    writeFileSync(bad, '{"legalMinimumWage":{"amount":"1850","currency":"EUR","period":"month"},"extra":1}');
+    for (const options of [
+      { issuerConfigFile: bad },
+      { issuerConfigFile: join(dataDir, 'missing.json') },
+      { issuerConfig: { credentialValiditySeconds: -1 } },
+      { issuerConfig: {}, issuerConfigFile: bad },
+      { trustProxy: true as unknown as false },
+      { trustProxy: 'everyone' },
+    ]) {
+      await expect(startServer({ ...base, ...options }), JSON.stringify(options)).rejects.toEqual(
+        code('SERVER_RUN_CONFIG_INVALID'),
+      );
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  test('trust proxy: behind a loopback proxy, X-Forwarded-For is the rate-limit client', async () => {
+    const { logger } = captureLogger();
+    const running = await startServer({
+      port: 0,
+      dataDir: tempDir(),
+      workers: 1,
+      publicUrl: 'https://issuer.example',
+      trustProxy: 'loopback',
+      httpLimits: { rateLimits: { nonce: 1 } },
+      logger,
+      env: {},
+      handleSignals: false,
+    });
+    try {
+      const nonce = (client: string) =>
+        fetch(`${running.url}/nonce`, { method: 'POST', headers: { 'x-forwarded-for': client } });
+      expect((await nonce('2001:db8:1:1::1')).status).toBe(200);
+      expect((await nonce('2001:db8:1:1::2')).status).toBe(429);
+      expect((await nonce('2001:db8:1:2::1')).status).toBe(200);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('a database password is neither logged nor in the error when the database is unreachable', async () => {
+    const { logger, raw } = captureLogger();
+    const failure = await startServer({
+      port: 0,
+      dataDir: tempDir(),
+      workers: 1,
+      dbUrl: 'postgres://haven:pw-7Hq2xZ@127.0.0.1:1/haven',
+      publicUrl: 'https://issuer.example',
+      logger,
+      env: {},
+      handleSignals: false,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    const error = failure as Error;
+    expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain('pw-7Hq2xZ');
+    expect(raw.join('')).not.toContain('pw-7Hq2xZ');
   });
 });
 

@@ -20,11 +20,17 @@ import type { HavenIssuer } from '../issuer/types.js';
 import { type HavenDatabase, openDatabase } from '../store/open-database.js';
 import { SqlRateLimitStore } from '../store/sql-rate-limit-store.js';
 import { describeDatabase } from './describe-database.js';
+import { loadServeIssuerConfig, parseServeIssuerConfig, type ServeIssuerConfig } from './issuer-config.js';
 import { publicUrlWarnings } from './public-url-warnings.js';
 import { failRun } from './run-errors.js';
 import { createLimitedServer, type ServerLimits } from './server-limits.js';
+import { parseTrustProxy, type TrustProxySetting } from './trust-proxy.js';
 
-/** The environment variable a cluster worker reads its (non-secret) configuration from. */
+/**
+ * The environment variable a cluster worker reads its configuration from. It holds the database URL,
+ * which may include a password (as `DATABASE_URL` does): a process's environment is readable only by its
+ * user (unlike its command line), and it is never logged. The admin token is in it only as a hash.
+ */
 export const WORKER_CONFIG_ENV = 'HAVEN_SERVE_WORKER_CONFIG';
 
 const SHUTDOWN_MESSAGE = 'haven:shutdown';
@@ -51,8 +57,17 @@ export interface StartServerOptions {
   readonly logger: Logger;
   /** Where `HAVEN_MASTER_SECRET` is read from (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** express `trust proxy` (default off). */
-  readonly trustProxy?: boolean | number | string;
+  /**
+   * express `trust proxy` (default off: the socket address is the client): a hop count, or addresses,
+   * CIDRs and `loopback` / `linklocal` / `uniquelocal` (a comma-separated string or a list). Set it only
+   * behind a reverse proxy you run that sets `X-Forwarded-For`; `true` is refused (see
+   * {@link parseTrustProxy}).
+   */
+  readonly trustProxy?: false | number | string | readonly string[];
+  /** Issuer settings (display, legal minimum wage, credential validity, `vct` base); checked strictly. */
+  readonly issuerConfig?: ServeIssuerConfig;
+  /** A JSON file with the issuer settings of {@link StartServerOptions.issuerConfig} (not both). */
+  readonly issuerConfigFile?: string;
   readonly httpLimits?: HttpLimits;
   readonly serverLimits?: ServerLimits;
   readonly issuerLimits?: Oid4vciLimits;
@@ -82,7 +97,10 @@ export interface RunningServer {
   readonly stopped: Promise<void>;
 }
 
-/** What a worker is told (through {@link WORKER_CONFIG_ENV}); no secret: the admin token only as a hash. */
+/**
+ * What a worker is told (through {@link WORKER_CONFIG_ENV}): the admin token only as a hash, but `dbUrl`
+ * may hold a database password, so this is never logged.
+ */
 interface WorkerConfig {
   readonly host: string;
   readonly port: number;
@@ -90,7 +108,8 @@ interface WorkerConfig {
   readonly dbUrl: string;
   readonly publicUrl: string;
   readonly adminTokens: readonly AdminTokenEntry[];
-  readonly trustProxy?: boolean | number | string;
+  readonly trustProxy?: TrustProxySetting;
+  readonly issuerConfig?: ServeIssuerConfig;
   readonly httpLimits?: HttpLimits;
   readonly serverLimits?: ServerLimits;
   readonly issuerLimits?: Oid4vciLimits;
@@ -128,6 +147,16 @@ function checkOptions(options: StartServerOptions) {
   if (options.publicUrl === undefined && port === 0 && workers > 1) {
     failRun('SERVER_RUN_CONFIG_INVALID', 'port 0 with several workers needs an explicit public URL');
   }
+  if (options.issuerConfig !== undefined && options.issuerConfigFile !== undefined) {
+    failRun('SERVER_RUN_CONFIG_INVALID', 'pass the issuer configuration or its file, not both');
+  }
+  const issuerConfig =
+    options.issuerConfigFile !== undefined
+      ? loadServeIssuerConfig(options.issuerConfigFile)
+      : options.issuerConfig === undefined
+        ? undefined
+        : parseServeIssuerConfig(options.issuerConfig);
+  const trustProxy = options.trustProxy === undefined ? undefined : parseTrustProxy(options.trustProxy);
   const dataDir = options.dataDir ?? './.haven';
   const dbUrl = options.dbUrl ?? `${dataDir.replace(/\/+$/, '')}/haven.db`;
   return {
@@ -136,6 +165,8 @@ function checkOptions(options: StartServerOptions) {
     workers,
     dataDir,
     dbUrl,
+    issuerConfig,
+    trustProxy,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
   };
 }
@@ -176,7 +207,11 @@ interface ServingParts {
 function attachApp(
   server: Server,
   parts: ServingParts,
-  config: Pick<WorkerConfig, 'adminTokens' | 'trustProxy' | 'httpLimits'>,
+  config: {
+    readonly adminTokens: readonly AdminTokenEntry[];
+    readonly trustProxy?: TrustProxySetting | undefined;
+    readonly httpLimits?: HttpLimits | undefined;
+  },
   logger: Logger,
 ): () => void {
   const rateLimits = new SqlRateLimitStore(parts.database.db);
@@ -250,7 +285,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 async function openIssuer(
-  config: Pick<WorkerConfig, 'dataDir' | 'dbUrl' | 'publicUrl' | 'issuerLimits'>,
+  config: Pick<WorkerConfig, 'dataDir' | 'dbUrl' | 'publicUrl' | 'issuerLimits' | 'issuerConfig'>,
   env: Readonly<Record<string, string | undefined>>,
   migrate: boolean,
   logger: Logger,
@@ -264,6 +299,7 @@ async function openIssuer(
       publicUrl: config.publicUrl,
       masterSecret: master.secret,
       ...(config.issuerLimits === undefined ? {} : { limits: config.issuerLimits }),
+      ...issuerSettings(config.issuerConfig),
     });
     return { database, issuer, clientKey: clientKeyFrom(master.secret) };
   } catch (error) {
@@ -272,13 +308,33 @@ async function openIssuer(
   }
 }
 
+/** The `createHavenIssuer` options of checked issuer settings (only those that are set). */
+function issuerSettings(config: ServeIssuerConfig | undefined) {
+  if (config === undefined) return {};
+  return {
+    ...(config.display === undefined
+      ? {}
+      : {
+          display: config.display.map((entry) => ({
+            name: entry.name,
+            ...(entry.locale === undefined ? {} : { locale: entry.locale }),
+          })),
+        }),
+    ...(config.legalMinimumWage === undefined ? {} : { legalMinimumWage: config.legalMinimumWage }),
+    ...(config.credentialValiditySeconds === undefined
+      ? {}
+      : { credentialValiditySeconds: config.credentialValiditySeconds }),
+    ...(config.vctBase === undefined ? {} : { vctBase: config.vctBase }),
+  };
+}
+
 /**
  * Starts the Haven issuer server. The primary prepares everything once — the data directory (0700), the
  * master secret, the database migrations, the issuer keys (by opening the issuer once), the admin token
  * (given, or generated and returned ONCE in `adminToken`) — then either serves in this process
  * (`workers: 1`) or forks `workers` processes with `node:cluster` that share the port. Cluster workers
  * re-run the program's entry script, which calls `startServer` again: there it sees it is a worker
- * (through {@link WORKER_CONFIG_ENV}, which carries no secret: the admin token only as a hash), opens the
+ * (through {@link WORKER_CONFIG_ENV}: the admin token only as a hash, the database URL as given), opens the
  * database without migrating, and serves. Crashed workers are restarted with exponential back-off.
  * SIGTERM / SIGINT stop gracefully: no new connections, in-flight requests finish (bounded), database
  * closed; `stopped` settles.
@@ -330,7 +386,13 @@ async function runSingle(
   let parts: ServingParts;
   try {
     parts = await openIssuer(
-      { dataDir: checked.dataDir, dbUrl: checked.dbUrl, publicUrl, issuerLimits: options.issuerLimits },
+      {
+        dataDir: checked.dataDir,
+        dbUrl: checked.dbUrl,
+        publicUrl,
+        issuerLimits: options.issuerLimits,
+        issuerConfig: checked.issuerConfig,
+      },
       prepared.env,
       true,
       logger,
@@ -342,7 +404,7 @@ async function runSingle(
   const stopPurge = attachApp(
     server,
     parts,
-    { adminTokens: prepared.adminTokens, trustProxy: options.trustProxy, httpLimits: options.httpLimits },
+    { adminTokens: prepared.adminTokens, trustProxy: checked.trustProxy, httpLimits: options.httpLimits },
     logger,
   );
   const done = deferred();
@@ -385,7 +447,13 @@ async function runPrimary(
   const publicUrl = options.publicUrl ?? `http://${urlHost(checked.host)}:${checked.port}`;
   // Once, in the primary: migrations, the master secret check and the issuer keys' creation.
   const parts = await openIssuer(
-    { dataDir: checked.dataDir, dbUrl: checked.dbUrl, publicUrl, issuerLimits: options.issuerLimits },
+    {
+      dataDir: checked.dataDir,
+      dbUrl: checked.dbUrl,
+      publicUrl,
+      issuerLimits: options.issuerLimits,
+      issuerConfig: checked.issuerConfig,
+    },
     prepared.env,
     true,
     logger,
@@ -400,7 +468,8 @@ async function runPrimary(
     dbUrl: checked.dbUrl,
     publicUrl,
     adminTokens: prepared.adminTokens,
-    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    ...(checked.trustProxy === undefined ? {} : { trustProxy: checked.trustProxy }),
+    ...(checked.issuerConfig === undefined ? {} : { issuerConfig: checked.issuerConfig }),
     ...(options.httpLimits === undefined ? {} : { httpLimits: options.httpLimits }),
     ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
     ...(options.issuerLimits === undefined ? {} : { issuerLimits: options.issuerLimits }),

@@ -5,8 +5,10 @@ import {
   handleCredentialRequest,
   handleTokenRequest,
   type IssueRequest,
+  MemoryOid4vciStore,
   type OfferRecord,
   type Oid4vciIssuerConfig,
+  type Oid4vciIssuerStore,
 } from '@haven/oid4vci';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -569,6 +571,112 @@ describe.each(sqlBackends())('Oid4vciIssuerStore contract — $name', (backend) 
     // A well-formed cursor carrying SQL text is only ever a parameter: it pages, it does not inject.
     const sqlText = Buffer.from(`${NOW + 1}:' or 1=1 --`).toString('base64url');
     await expect(store.listOfferSummaries({ cursor: sqlText })).resolves.toBeDefined();
+  });
+});
+
+// What every store must do to keep no data longer than needed: the memory store and both SQL stores.
+const retentionBackends: { name: string; open: () => Promise<Oid4vciIssuerStore> }[] = [
+  { name: 'memory', open: async () => new MemoryOid4vciStore() },
+  ...sqlBackends().map((b) => ({
+    name: b.name,
+    open: async () => new SqlOid4vciStore((await b.open()).db),
+  })),
+];
+
+describe.each(retentionBackends)('Oid4vciIssuerStore retention — $name', (backend) => {
+  let store: Oid4vciIssuerStore;
+  const KEYS = '[{"kty":"EC","crv":"P-256","x":"x","y":"y"}]';
+  const deferredFor = (offer: OfferRecord, configurationId: string): DeferredRecord => ({
+    transactionHash: randomBase64Url(32),
+    offerId: offer.id,
+    configurationId,
+    holderKeys: KEYS,
+    createdAt: NOW,
+    expiresAt: NOW + 86_400,
+    state: 'pending',
+  });
+
+  beforeAll(async () => {
+    store = await backend.open();
+  });
+
+  test('openid4vci §13.6.3: wipeDeadOfferPayload wipes only an unredeemed offer at the failure limit', async () => {
+    const below = makeOffer({ txCodeFailures: MAX_FAILURES - 1 });
+    const dead = makeOffer({ txCodeFailures: MAX_FAILURES });
+    const redeemed = makeOffer({ txCodeFailures: MAX_FAILURES, redeemedAt: NOW });
+    for (const o of [below, dead, redeemed]) await store.createOffer(o);
+    for (const o of [below, dead, redeemed]) await store.wipeDeadOfferPayload?.(o.id, MAX_FAILURES);
+    expect((await store.getOffer(below.id))?.payload).toBe(below.payload);
+    expect((await store.getOffer(dead.id))?.payload).toBeUndefined();
+    expect((await store.getOffer(redeemed.id))?.payload).toBe(redeemed.payload);
+    await store.wipeDeadOfferPayload?.('no-such-offer', MAX_FAILURES);
+  });
+
+  test('openid4vci §9: a closed deferred transaction keeps no holder keys', async () => {
+    const offer = makeOffer({ decision: 'pending' });
+    await store.createOffer(offer);
+    const record = deferredFor(offer, offer.configurationIds[0] as string);
+    await store.createDeferred(record);
+    expect(await store.finishDeferred(record.transactionHash, 'closed')).toBe(true);
+    expect(await store.findDeferred(record.transactionHash)).toEqual({
+      ...record,
+      state: 'closed',
+      holderKeys: '[]',
+    });
+  });
+
+  test('openid4vci §9: an issued transaction keeps its holder keys for a reopen, and loses them once delivered', async () => {
+    const offer = makeOffer();
+    await store.createOffer(offer);
+    const [a, b] = offer.configurationIds as [string, string];
+    const record = deferredFor(offer, a);
+    const other = deferredFor(offer, b);
+    await store.claimIssuance(offer.id, a, NOW);
+    await store.claimIssuance(offer.id, b, NOW);
+    await store.createDeferred(record);
+    await store.createDeferred(other);
+    expect(await store.finishDeferred(record.transactionHash, 'issued')).toBe(true);
+    expect((await store.findDeferred(record.transactionHash))?.holderKeys).toBe(KEYS);
+    // Delivery failed: back to pending, keys intact for the next pickup.
+    await store.reopenDeferred(record.transactionHash);
+    expect((await store.findDeferred(record.transactionHash))?.holderKeys).toBe(KEYS);
+    expect(await store.finishDeferred(record.transactionHash, 'issued')).toBe(true);
+    await store.completeIssuance(offer.id, a, NOW + 60);
+    expect(await store.findDeferred(record.transactionHash)).toEqual({
+      ...record,
+      state: 'issued',
+      holderKeys: '[]',
+    });
+    // Another configuration's pending transaction is untouched.
+    expect((await store.findDeferred(other.transactionHash))?.holderKeys).toBe(KEYS);
+  });
+});
+
+describe.each(sqlBackends())('damaged offer rows — $name', (backend) => {
+  test('configuration ids or a tx_code description that are not JSON: SERVER_STORE_RECORD_INVALID, not SyntaxError', async () => {
+    const database = await backend.open();
+    const store = new SqlOid4vciStore(database.db);
+    for (const column of ['configuration_ids', 'tx_code'] as const) {
+      const offer = makeOffer();
+      await store.createOffer(offer);
+      await database.db
+        .updateTable('offers')
+        .set({ [column]: '{not json' })
+        .where('id', '=', offer.id)
+        .execute();
+      await expect(store.getOffer(offer.id)).rejects.toEqual(code('SERVER_STORE_RECORD_INVALID'));
+      await expect(store.findOfferByCodeHash(offer.codeHash)).rejects.toEqual(
+        code('SERVER_STORE_RECORD_INVALID'),
+      );
+    }
+    const listed = makeOffer();
+    await store.createOffer(listed);
+    await database.db
+      .updateTable('offers')
+      .set({ configuration_ids: '[' })
+      .where('id', '=', listed.id)
+      .execute();
+    await expect(store.getOfferSummary(listed.id)).rejects.toEqual(code('SERVER_STORE_RECORD_INVALID'));
   });
 });
 

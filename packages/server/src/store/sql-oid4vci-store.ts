@@ -27,6 +27,8 @@ import { writeTransaction } from './write-transaction.js';
 const DECISIONS: readonly OfferDecision[] = ['approved', 'pending', 'denied'];
 const DEFERRED_STATES: readonly DeferredRecord['state'][] = ['pending', 'issued', 'closed'];
 const MAX_CONFIGURATIONS = 64;
+// What a finished deferred transaction keeps of the holder's public keys: nothing (the column is NOT NULL).
+const EMPTY_HOLDER_KEYS = '[]';
 
 // Columns an offer summary may show: never the payload, the sealed offer, or any code hash.
 const SUMMARY_COLUMNS = [
@@ -39,8 +41,17 @@ const SUMMARY_COLUMNS = [
   'withdrawn',
 ] as const;
 
+/** `JSON.parse` of a stored column: text that is not JSON is a damaged record, not a `SyntaxError`. */
+function parseStoredJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    failServer('SERVER_STORE_RECORD_INVALID', `a stored offer has malformed ${what}`);
+  }
+}
+
 function parseConfigurationIds(text: string): string[] {
-  const value: unknown = JSON.parse(text);
+  const value = parseStoredJson(text, 'configuration ids');
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
     failServer('SERVER_STORE_RECORD_INVALID', 'a stored offer has malformed configuration ids');
   }
@@ -74,7 +85,7 @@ function isIdentifierList(value: unknown): value is readonly string[] {
 }
 
 function parseTxCode(text: string): TxCodeDescription {
-  const value = JSON.parse(text) as Partial<TxCodeDescription> | null;
+  const value = parseStoredJson(text, 'tx_code description') as Partial<TxCodeDescription> | null;
   if (
     value === null ||
     typeof value !== 'object' ||
@@ -270,6 +281,22 @@ export class SqlOid4vciStore implements Oid4vciIssuerStore {
     return toSafeInteger(row.tx_code_failures);
   }
 
+  /**
+   * Wipes the sealed claims of an offer killed by wrong tx_codes, in one conditional statement: only
+   * while the code is unredeemed and the failure count has reached the limit.
+   */
+  async wipeDeadOfferPayload(offerId: string, maxTxCodeFailures: number): Promise<void> {
+    assertEpoch(maxTxCodeFailures, 'maxTxCodeFailures');
+    await this.#db
+      .updateTable('offers')
+      .set({ payload: null })
+      .where('id', '=', offerId)
+      .where('payload', 'is not', null)
+      .where('redeemed_at', 'is', null)
+      .where('tx_code_failures', '>=', maxTxCodeFailures)
+      .execute();
+  }
+
   async redeemOffer(offerId: string, now: number, maxTxCodeFailures: number): Promise<boolean> {
     assertEpoch(now, 'now');
     assertEpoch(maxTxCodeFailures, 'maxTxCodeFailures');
@@ -352,16 +379,29 @@ export class SqlOid4vciStore implements Oid4vciIssuerStore {
     return inserted !== undefined;
   }
 
-  /** Marks the claim delivered, once (the first time is kept); a no-op without a claim. */
+  /**
+   * Marks the claim delivered, once (the first time is kept); a no-op without a claim. In the same
+   * transaction, the holder keys of the pair's `issued` deferred transactions are emptied: the
+   * credentials are delivered, the keys are not needed any more.
+   */
   async completeIssuance(offerId: string, configurationId: string, now: number): Promise<void> {
     assertEpoch(now, 'now');
-    await this.#db
-      .updateTable('issuances')
-      .set({ delivered_at: now })
-      .where('offer_id', '=', offerId)
-      .where('configuration_id', '=', configurationId)
-      .where('delivered_at', 'is', null)
-      .execute();
+    await writeTransaction(this.#db, async (tx) => {
+      await tx
+        .updateTable('issuances')
+        .set({ delivered_at: now })
+        .where('offer_id', '=', offerId)
+        .where('configuration_id', '=', configurationId)
+        .where('delivered_at', 'is', null)
+        .execute();
+      await tx
+        .updateTable('deferred')
+        .set({ holder_keys: EMPTY_HOLDER_KEYS })
+        .where('offer_id', '=', offerId)
+        .where('configuration_id', '=', configurationId)
+        .where('state', '=', 'issued')
+        .execute();
+    });
   }
 
   /** Deletes the claim only while it is undelivered: a delivered configuration is never issued again. */
@@ -504,9 +544,10 @@ export class SqlOid4vciStore implements Oid4vciIssuerStore {
 
   async finishDeferred(transactionHash: string, state: 'issued' | 'closed'): Promise<boolean> {
     assertOneOf(state, ['issued', 'closed'], 'state');
+    // A closed transaction is never picked up: its holder keys go with the same statement.
     const row = await this.#db
       .updateTable('deferred')
-      .set({ state })
+      .set(state === 'closed' ? { state, holder_keys: EMPTY_HOLDER_KEYS } : { state })
       .where('transaction_hash', '=', transactionHash)
       .where('state', '=', 'pending')
       .returning('transaction_hash')
