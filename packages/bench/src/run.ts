@@ -21,6 +21,7 @@ const GOALS: { match: RegExp; baseline: RegExp; min: number }[] = [
   { match: /^(issue|verify) DI /, baseline: /^@digitalbazaar/, min: 2 },
   { match: /^exchange, 2 workers/, baseline: /^exchange, 1 worker/, min: 1.6 },
   { match: /^admin offer\+exchange/, baseline: /^goal: /, min: 1 },
+  { match: /^bulk issue via POST \/admin\/credentials\/batch/, baseline: /^goal: /, min: 1 },
 ];
 
 // Each suite writes its own results file; HAVEN_BENCH_SUITES=jws,sd-jwt picks suites (default: all).

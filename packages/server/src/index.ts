@@ -1,6 +1,7 @@
 export { failServer, SERVER_ERROR_CODES, type ServerErrorCode } from './errors.js';
 // HTTP layer, OpenAPI and run layer (express 5 app, startServer with node:cluster workers).
 export {
+  type AdminRateLimits,
   type AdminTokenEntry,
   type AdminTokenVerifier,
   adminTokenId,
@@ -11,7 +12,13 @@ export {
 export { type CreateAppOptions, createApp, type HttpLimits } from './http/create-app.js';
 export { type HttpErrorMapping, mapHttpError } from './http/error-table.js';
 export { SERVER_HTTP_ERROR_CODES, type ServerHttpErrorCode } from './http/http-errors.js';
-export { DEFAULT_RATE_LIMITS, type RateLimitBucket, type RateLimitRules } from './http/rate-limit.js';
+export {
+  clientAddressGroup,
+  DEFAULT_RATE_LIMITS,
+  hitRateLimit,
+  type RateLimitBucket,
+  type RateLimitRules,
+} from './http/rate-limit.js';
 export { coarsenToUtcDay } from './issuer/build-credential.js';
 export {
   createHavenIssuer,
@@ -28,6 +35,7 @@ export {
   parseConfigurationId,
 } from './issuer/credential-configurations.js';
 export { ISSUER_ERROR_CODES, type IssuerErrorCode } from './issuer/errors.js';
+export { type IssueBatchInput, type IssuedBatch, MAX_BATCH_ITEMS } from './issuer/issue-batch.js';
 export {
   type LoadMasterSecretOptions,
   loadOrCreateMasterSecret,
@@ -43,6 +51,12 @@ export {
 export type { Actor, CreatedOffer, CreateOfferInput, HavenIssuer } from './issuer/types.js';
 export { buildOpenApiDocument, type OpenApiDocumentOptions } from './openapi/openapi-document.js';
 export { describeDatabase } from './run/describe-database.js';
+export {
+  loadServeIssuerConfig,
+  parseServeIssuerConfig,
+  type ServeIssuerConfig,
+  zServeIssuerConfig,
+} from './run/issuer-config.js';
 export { publicUrlWarnings } from './run/public-url-warnings.js';
 export { SERVER_RUN_ERROR_CODES, type ServerRunErrorCode } from './run/run-errors.js';
 export { createLimitedServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from './run/server-limits.js';
@@ -53,6 +67,7 @@ export {
   startServer,
   WORKER_CONFIG_ENV,
 } from './run/start-server.js';
+export { parseTrustProxy, type TrustProxySetting } from './run/trust-proxy.js';
 export type {
   AuditEntry,
   AuditLog,

@@ -1,7 +1,10 @@
 export {
+  type AllocatedStatusIndex,
   type AllocateStatusIndexOptions,
   allocateStatusIndex,
+  allocateStatusIndexes,
   DEFAULT_MAX_FILL,
+  MAX_STATUS_BATCH,
   MemoryStatusListStore,
   MIN_STATUS_LIST_SIZE,
   type StatusListRecord,

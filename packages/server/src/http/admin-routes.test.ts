@@ -1,3 +1,4 @@
+import { HavenError } from '@haven/core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFakeIssuer, type FakeIssuer } from './fixtures/fake-issuer.test-helper.js';
@@ -185,5 +186,103 @@ describe('admin API: credentials and audit', () => {
     expect(body.items).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'admin:test' })]));
     expect((await call('GET', '/admin/audit?before=-1')).status).toBe(400);
     expect((await call('GET', '/admin/audit?actor=x')).status).toBe(400);
+  });
+});
+
+describe('admin API: bulk issuance (POST /admin/credentials/batch)', () => {
+  const holderJwk = { kty: 'EC', crv: 'P-256', x: 'x-coordinate', y: 'y-coordinate' };
+  const item = { claims: { employer_name: 'Example Ltd' }, holderJwk };
+
+  test('201 {batchId, credentials:[{id, credential}]} in item order, no-store; the actor is admin:<token id>', async () => {
+    const { res, status, body } = await call('POST', '/admin/credentials/batch', {
+      credentialType: 'labour-contract',
+      format: 'dc+sd-jwt',
+      items: [item, item, item],
+    });
+    expect(status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const credentials = body.credentials as { id: string; credential: string }[];
+    expect(credentials.map((c) => c.credential)).toEqual(['sd-jwt-0~', 'sd-jwt-1~', 'sd-jwt-2~']);
+    expect(typeof body.batchId).toBe('string');
+    expect(lastCall('issueBatch')?.args).toEqual([
+      { credentialType: 'labour-contract', format: 'dc+sd-jwt', items: [item, item, item] },
+      'admin:test',
+    ]);
+  });
+
+  test('1,000 items with ordinary claims fit the 2 MiB body limit; 1,001 items → 400; a body over 2 MiB → 413', async () => {
+    const claims = { employer_name: 'Example Ltd', worker_reference: 'W'.repeat(900) };
+    const full = await call('POST', '/admin/credentials/batch', {
+      credentialType: 'labour-contract',
+      format: 'jwt_vc_json',
+      items: Array(1000).fill({ claims, holderJwk }),
+    });
+    expect(full.status).toBe(201);
+    expect((full.body.credentials as unknown[]).length).toBe(1000);
+    const before = issuer.calls.filter((c) => c.method === 'issueBatch').length;
+    const tooMany = await call('POST', '/admin/credentials/batch', {
+      credentialType: 'labour-contract',
+      format: 'jwt_vc_json',
+      items: Array(1001).fill(item),
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.details).toEqual({ paths: ['["items"]'] });
+    const huge = await fetch(`${server.url}/admin/credentials/batch`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({
+        credentialType: 'labour-contract',
+        format: 'dc+sd-jwt',
+        items: [{ claims: { note: 'x'.repeat(2 * 1024 * 1024) }, holderJwk }],
+      }),
+    });
+    expect(huge.status).toBe(413);
+    expect(issuer.calls.filter((c) => c.method === 'issueBatch').length).toBe(before);
+  });
+
+  test('hostile bodies → 400 before the issuer is called: unknown members, bad format, no items, bad shapes', async () => {
+    const before = issuer.calls.filter((c) => c.method === 'issueBatch').length;
+    const base = { credentialType: 'labour-contract', format: 'dc+sd-jwt' };
+    for (const body of [
+      { ...base, items: [] },
+      { ...base },
+      { ...base, items: [item], deliver: 'wallet' },
+      { ...base, format: 'mso_mdoc', items: [item] },
+      { credentialType: 'Labour Contract', format: 'dc+sd-jwt', items: [item] },
+      { ...base, items: [{ claims: item.claims }] },
+      { ...base, items: [{ ...item, holderJwk: 'jwk' }] },
+      { ...base, items: [{ ...item, claims: ['x'] }] },
+      { ...base, items: [{ ...item, extra: 1 }] },
+      { ...base, items: item },
+    ]) {
+      const { status, body: answer } = await call('POST', '/admin/credentials/batch', body);
+      expect(status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(JSON.stringify(answer)).not.toContain('Example Ltd');
+    }
+    expect(issuer.calls.filter((c) => c.method === 'issueBatch').length).toBe(before);
+  });
+
+  test('without the admin token → 401 and nothing issued; an issuer refusal keeps its paths (admin only)', async () => {
+    const before = issuer.calls.filter((c) => c.method === 'issueBatch').length;
+    const res = await fetch(`${server.url}/admin/credentials/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credentialType: 'labour-contract', format: 'dc+sd-jwt', items: [item] }),
+    });
+    expect(res.status).toBe(401);
+    expect(issuer.calls.filter((c) => c.method === 'issueBatch').length).toBe(before);
+    issuer.failNext(
+      'issueBatch',
+      new HavenError('CREDENTIAL_CLAIMS_INVALID', 'items of the batch are invalid', {
+        details: { paths: ['["items",0,"claims","employer_name"]'] },
+      }),
+    );
+    const refused = await call('POST', '/admin/credentials/batch', {
+      credentialType: 'labour-contract',
+      format: 'dc+sd-jwt',
+      items: [item],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual({ paths: ['["items",0,"claims","employer_name"]'] });
   });
 });

@@ -8,6 +8,7 @@ import {
   parseAdminInput,
   zAuditQuery,
   zCreateOfferBody,
+  zIssueBatchBody,
   zListOffersQuery,
   zOfferDecisionBody,
   zRecordId,
@@ -24,7 +25,16 @@ export interface AdminRouteContext {
   readonly jsonBodyBytes: number;
   /** Offers and decisions carry claims, which may include a portrait. */
   readonly offerBodyBytes: number;
+  /** `POST /admin/credentials/batch` (default {@link BATCH_BODY_BYTES}). */
+  readonly batchBodyBytes?: number;
 }
+
+/**
+ * Default body limit of `POST /admin/credentials/batch`: 2 MiB, room for 1,000 items of ~2 KiB (a
+ * typical claims object and a holder JWK are well under 1 KiB together). Portraits do not fit a full
+ * batch: such batches are sent smaller, or the limit raised.
+ */
+export const BATCH_BODY_BYTES = 2 * 1024 * 1024;
 
 type Route = (req: Request, res: Response) => Promise<void>;
 
@@ -66,7 +76,7 @@ const STATE_ACTIONS: readonly (readonly [string, CredentialState])[] = [
 
 /**
  * The admin API under `/admin`: offers (create, list, read, withdraw, decide), issued credentials
- * (search, read, revoke, suspend, reinstate) and the audit log. Every route runs `guard` first (rate
+ * (bulk issue, search, read, revoke, suspend, reinstate) and the audit log. Every route runs `guard` first (rate
  * limit, then the admin bearer token); the acting token is the audit actor `admin:<token id>`.
  *
  * @example
@@ -162,6 +172,17 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
       if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
       if (!done) failHttp('SERVER_HTTP_CONFLICT', 'the offer is not waiting for a decision');
       res.json(offer);
+    }),
+  );
+
+  // Bulk issuance returned to the caller (DESIGN "Issue"): the holders' wallets gave their keys already.
+  app.post(
+    '/admin/credentials/batch',
+    ...guard,
+    ...readJsonBody(ctx.batchBodyBytes ?? BATCH_BODY_BYTES),
+    handle(async (req, res) => {
+      const body = parseAdminInput(zIssueBatchBody, req.body);
+      res.status(201).json(await issuer.issueBatch(body, actorOf(res)));
     }),
   );
 

@@ -24,6 +24,25 @@ export const zCreateOfferBody = z.strictObject({
   deferred: z.boolean().optional(),
 });
 
+/** Most items of one `POST /admin/credentials/batch` (the issuer's `MAX_BATCH_ITEMS`). */
+export const MAX_BATCH_ITEMS = 1000;
+
+/** `POST /admin/credentials/batch` body: one type and format, one item (claims, holder key) per holder. */
+export const zIssueBatchBody = z.strictObject({
+  credentialType: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  format: zCredentialFormat,
+  items: z
+    .array(
+      z.strictObject({
+        claims: zClaims,
+        // A public JWK as the holder's wallet gave it; checked in full (public, curve, algorithm) by the issuer.
+        holderJwk: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .min(1)
+    .max(MAX_BATCH_ITEMS),
+});
+
 /** `POST /admin/offers/:id/decision` body. */
 export const zOfferDecisionBody = z.strictObject({
   decision: z.enum(['approved', 'denied']),
@@ -85,6 +104,17 @@ export const zCreatedOffer = z.object({
   offerByValueUri: z.string(),
   txCode: z.string().optional(),
   expiresAt: zEpochSeconds,
+});
+
+/** `POST /admin/credentials/batch` answer: the credentials in the order of the items. */
+export const zIssuedBatch = z.object({
+  batchId: z.string(),
+  credentials: z.array(
+    z.object({
+      id: z.string(),
+      credential: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    }),
+  ),
 });
 
 /** An issued credential as the registry keeps it (no claim values). */

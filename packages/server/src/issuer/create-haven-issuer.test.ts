@@ -387,7 +387,13 @@ describe.each(sqlBackends())('createHavenIssuer — $name', (backend) => {
       const actions = (await issuer.auditLog({ target: created.offerId })).map(
         (e) => `${e.action}:${e.outcome}`,
       );
-      expect(actions).toEqual(['offer.deny:refused', 'offer.approve:ok', 'offer.create:ok']);
+      // The refused approval without claims is audited too (no values).
+      expect(actions).toEqual([
+        'offer.deny:refused',
+        'offer.approve:ok',
+        'offer.approve:refused',
+        'offer.create:ok',
+      ]);
       const [credential] = await issueFor(issuer, created.offerId, 'labour-contract.dc+sd-jwt', [
         holder().publicJwk,
       ]);
@@ -678,6 +684,58 @@ describe.each(sqlBackends())('createHavenIssuer — $name', (backend) => {
         issueFor(issuer, w3c.offerId, 'labour-contract.jwt_vc_json', [holder().publicJwk]),
       ).rejects.toEqual(code('SERVER_ISSUANCE_FAILED'));
       expect((await issuer.searchCredentials({})).items).toEqual([]);
+    });
+
+    test('sealed claims are bound to their offer: moved into an offer of the SAME configurations they do not open', async () => {
+      const moveTo = async (fromId: string, toId: string) => {
+        const row = await database.db
+          .selectFrom('offers')
+          .select('payload')
+          .where('id', '=', fromId)
+          .executeTakeFirstOrThrow();
+        expect(row.payload).not.toBeNull();
+        await database.db
+          .updateTable('offers')
+          .set({ payload: row.payload })
+          .where('id', '=', toId)
+          .execute();
+      };
+      // Sealed at creation.
+      const victim = await issuer.createOffer(
+        { credentialType: 'labour-contract', claims: labourClaims() },
+        'admin:ops',
+      );
+      const attacker = await issuer.createOffer(
+        { credentialType: 'labour-contract', claims: { ...labourClaims(), employer_name: 'Other' } },
+        'admin:ops',
+      );
+      await moveTo(victim.offerId, attacker.offerId);
+      await expect(
+        issueFor(issuer, attacker.offerId, 'labour-contract.dc+sd-jwt', [holder().publicJwk]),
+      ).rejects.toEqual(code('SERVER_ISSUANCE_FAILED'));
+      // Sealed by a caseworker's approval.
+      const pending = await issuer.createOffer(
+        { credentialType: 'labour-contract', deferred: true },
+        'admin:ops',
+      );
+      expect(await issuer.decideOffer(pending.offerId, 'approved', labourClaims(), 'admin:cw')).toBe(true);
+      const other = await issuer.createOffer(
+        { credentialType: 'labour-contract', claims: labourClaims() },
+        'admin:ops',
+      );
+      await moveTo(pending.offerId, other.offerId);
+      await expect(
+        issueFor(issuer, other.offerId, 'labour-contract.dc+sd-jwt', [holder().publicJwk]),
+      ).rejects.toEqual(code('SERVER_ISSUANCE_FAILED'));
+      // In place, both still issue.
+      const [credential] = await issueFor(issuer, victim.offerId, 'labour-contract.dc+sd-jwt', [
+        holder().publicJwk,
+      ]);
+      expect(typeof credential).toBe('string');
+      const [approved] = await issueFor(issuer, pending.offerId, 'labour-contract.dc+sd-jwt', [
+        holder().publicJwk,
+      ]);
+      expect(typeof approved).toBe('string');
     });
 
     test('a closed issuer refuses everything (SERVER_ISSUER_CLOSED)', async () => {

@@ -14,6 +14,7 @@ import {
 } from '@haven/oid4vci';
 import {
   allocateStatusIndex,
+  allocateStatusIndexes,
   STATUS_LIST_JWT_MEDIA_TYPE,
   type StatusListRecord,
   type StatusListStore,
@@ -34,6 +35,7 @@ import {
   parseConfigurationId,
 } from './credential-configurations.js';
 import { failIssuer } from './errors.js';
+import { issueBatch } from './issue-batch.js';
 import { deriveIssuerSecrets, type IssuerKey, loadOrCreateIssuerKeys } from './issuer-keys.js';
 import { openOfferPayload, sealOfferPayload } from './offer-payload.js';
 import { BITSTRING_LIST_PREFIX, createStatusHosting } from './status-hosting.js';
@@ -153,7 +155,9 @@ function checkOptionalBoolean(value: unknown, name: string): boolean | undefined
 
 /** A status store that only sees (and only creates) bitstring lists of one issuer key. */
 function partitionedStatusStore(store: StatusListStore, prefix: string): StatusListStore {
+  const claimIndexes = store.claimIndexes?.bind(store);
   return {
+    ...(claimIndexes === undefined ? {} : { claimIndexes }),
     listsWithRoom: async (mechanism, purpose, maxFill) =>
       (await store.listsWithRoom(mechanism, purpose, maxFill)).filter((r: StatusListRecord) =>
         r.id.startsWith(prefix),
@@ -272,7 +276,7 @@ export async function createHavenIssuer(options: HavenIssuerOptions): Promise<Ha
     }
     if (offer.decision !== 'approved') failIssuer('SERVER_ISSUANCE_FAILED', 'the offer is not approved yet');
     if (offer.payload === undefined) failIssuer('SERVER_ISSUANCE_FAILED', 'the offer has no claims to issue');
-    const payload = openOfferPayload(sealKey, offer.configurationIds, offer.payload);
+    const payload = openOfferPayload(sealKey, offer.id, offer.configurationIds, offer.payload);
     if (payload.credentialType !== parsed.credentialType) {
       failIssuer('SERVER_ISSUANCE_FAILED', 'the offer payload is for another credential type');
     }
@@ -378,13 +382,16 @@ export async function createHavenIssuer(options: HavenIssuerOptions): Promise<Ha
       const txCode = checkOptionalBoolean(input.txCode, 'txCode') ?? true;
       if (input.claims !== undefined || !deferred) validateClaims(type, input.claims);
       const configurationIds = formats.map((format) => configurationIdFor(type, format));
-      const payload =
-        input.claims === undefined
-          ? undefined
-          : sealOfferPayload(sealKey, configurationIds, { credentialType: type, claims: input.claims });
+      const claims = input.claims;
       const created = await createCredentialOffer(config, {
         configurationIds,
-        ...(payload === undefined ? {} : { payload }),
+        // Sealed under the id createCredentialOffer draws: the claims open only inside their own offer.
+        ...(claims === undefined
+          ? {}
+          : {
+              payload: (offerId: string) =>
+                sealOfferPayload(sealKey, offerId, configurationIds, { credentialType: type, claims }),
+            }),
         txCode,
         deferred,
       });
@@ -437,10 +444,14 @@ export async function createHavenIssuer(options: HavenIssuerOptions): Promise<Ha
         const type = offerType(offer.configurationIds);
         if (claims !== undefined) {
           validateClaims(type, claims);
-          payload = sealOfferPayload(sealKey, offer.configurationIds, { credentialType: type, claims });
+          payload = sealOfferPayload(sealKey, offer.id, offer.configurationIds, {
+            credentialType: type,
+            claims,
+          });
         } else if (offer.payload !== undefined) {
           payload = offer.payload;
         } else {
+          await record({ actor, action, target: id, outcome: 'refused' });
           failIssuer('SERVER_OFFER_INVALID', 'approving an offer without claims needs the claims');
         }
       } else if (claims !== undefined) {
@@ -449,6 +460,40 @@ export async function createHavenIssuer(options: HavenIssuerOptions): Promise<Ha
       const ok = await refusedAsFalse(() => decideOid4vciOffer(config, id, decision, payload));
       await record({ actor, action, target: id, outcome: ok ? 'ok' : 'refused' });
       return ok;
+    },
+
+    async issueBatch(input, actor) {
+      assertOpen();
+      return issueBatch(
+        {
+          keys,
+          credentialIssuer: publicUrl,
+          allowHttpLoopback: loopbackHttp,
+          validitySeconds: validity,
+          now,
+          ...wage,
+          ...(options.vctBase === undefined ? {} : { vctBase: options.vctBase }),
+          // The same lists and partitions as single issuance (allocateSlot), claimed in one go.
+          allocateSlots: async (format, count) => {
+            const bitstringPrefix =
+              format === 'jwt_vc_json' ? BITSTRING_LIST_PREFIX.es256 : BITSTRING_LIST_PREFIX.eddsa;
+            const slots =
+              format === 'dc+sd-jwt'
+                ? await allocateStatusIndexes(statusStore, count, { mechanism: 'token-status-list' })
+                : await allocateStatusIndexes(partitionedStatusStore(statusStore, bitstringPrefix), count, {
+                    mechanism: 'bitstring-status-list',
+                    purpose: 'revocation',
+                    newListId: () => `${bitstringPrefix}${randomBase64Url(16)}`,
+                  });
+            return slots.map(({ listId, index }) => ({ listId, index, uri: hosting.uriFor(listId) }));
+          },
+          recordIssuedMany: (records) => registry.recordIssuedMany(records),
+          revoke: (id) => registry.setCredentialState(id, 'revoked', now()),
+          audit: record,
+        },
+        input,
+        actor,
+      );
     },
 
     async searchCredentials(search) {

@@ -6,6 +6,7 @@ import type {
   IssuedCredentialRecord,
   OfferSummary,
 } from '../store/contracts.js';
+import type { IssueBatchInput, IssuedBatch } from './issue-batch.js';
 import type { PublishedStatusList } from './status-hosting.js';
 
 /** Who is acting, for the audit log: an admin token's id, or `wallet` / `system`. */
@@ -62,6 +63,11 @@ export interface HavenIssuer {
   withdrawOffer(id: string, actor: Actor): Promise<boolean>;
   /** A caseworker's decision on a deferred offer (claims required when approving without claims). */
   decideOffer(id: string, decision: 'approved' | 'denied', claims: unknown, actor: Actor): Promise<boolean>;
+  /**
+   * Bulk issuance returned to the caller (`POST /admin/credentials/batch`): up to 1,000 credentials of
+   * one type and format, one per item's holder key; any invalid item refuses the whole batch.
+   */
+  issueBatch(input: IssueBatchInput, actor: Actor): Promise<IssuedBatch>;
   searchCredentials(
     search: CredentialSearch,
   ): Promise<{ items: readonly IssuedCredentialRecord[]; nextCursor?: string }>;

@@ -6,6 +6,8 @@ import {
   zCreateOfferBody,
   zCredentialRecord,
   zErrorBody,
+  zIssueBatchBody,
+  zIssuedBatch,
   zListOffersQuery,
   zOfferDecisionBody,
   zOfferSummary,
@@ -124,6 +126,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json
         CreatedOffer: schemaOf(zCreatedOffer),
         OfferSummary: schemaOf(zOfferSummary),
         CredentialRecord: schemaOf(zCredentialRecord),
+        IssueBatchRequest: schemaOf(zIssueBatchBody),
+        IssuedBatch: schemaOf(zIssuedBatch),
         AuditEntry: schemaOf(zAuditEntry),
         Error: schemaOf(zErrorBody),
         TokenRequest: {
@@ -229,6 +233,20 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json
               },
             }),
             ...ERRORS(400, 401, 429),
+          },
+        }),
+      },
+      '/admin/credentials/batch': {
+        post: adminOperation({
+          operationId: 'issueBatch',
+          summary:
+            'Issue up to 1,000 credentials of one type and format to holder keys the wallets gave already; ' +
+            'the credentials are returned (not delivered by OpenID4VCI). Any invalid item refuses the whole ' +
+            'batch, with its paths (["items",i,...]). Body limit 2 MiB by default.',
+          requestBody: { required: true, content: jsonContent(ref('IssueBatchRequest')) },
+          responses: {
+            201: limitedJson('The credentials, in the order of the items', ref('IssuedBatch')),
+            ...ERRORS(400, 401, 413, 415, 429),
           },
         }),
       },

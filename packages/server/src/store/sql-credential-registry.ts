@@ -134,6 +134,75 @@ export class SqlCredentialRegistry implements CredentialRegistry {
     );
   }
 
+  /**
+   * Records many newly issued, `active` credentials (a bulk issuance) in ONE transaction: multi-row
+   * inserts, then their status entries set VALID (one statement per list). All or nothing: an entry
+   * never claimed, an id or entry used twice fails the whole call (`SERVER_STORE_NOT_FOUND` /
+   * `SERVER_STORE_CONFLICT`) and nothing is recorded.
+   */
+  async recordIssuedMany(records: readonly Omit<IssuedCredentialRecord, 'updatedAt'>[]): Promise<void> {
+    for (const record of records) {
+      assertKey(record.id, 'credential id');
+      assertKey(record.offerId, 'offerId');
+      assertKey(record.credentialType, 'credentialType');
+      assertKey(record.configurationId, 'configurationId');
+      assertOneOf(record.format, FORMATS, 'format');
+      assertKey(record.statusListId, 'statusListId', 64);
+      assertEpoch(record.statusIndex, 'statusIndex');
+      if (record.state !== 'active') failServer('SERVER_STORE_QUERY_INVALID', 'a new credential is active');
+      assertEpoch(record.issuedAt, 'issuedAt');
+      if (record.expiresAt !== undefined) assertEpoch(record.expiresAt, 'expiresAt');
+    }
+    if (records.length === 0) return;
+    // 11 bound parameters a row: below SQLite's historic limit of 999 and PostgreSQL's 65,535.
+    const chunk = 80;
+    const byList = new Map<string, number[]>();
+    for (const r of records) {
+      const list = byList.get(r.statusListId);
+      if (list === undefined) byList.set(r.statusListId, [r.statusIndex]);
+      else list.push(r.statusIndex);
+    }
+    await withConstraintErrors('recordIssuedMany', () =>
+      writeTransaction(this.#db, async (tx) => {
+        for (let start = 0; start < records.length; start += chunk) {
+          await tx
+            .insertInto('credentials')
+            .values(
+              records.slice(start, start + chunk).map((record) => ({
+                id: record.id,
+                offer_id: record.offerId,
+                credential_type: record.credentialType,
+                configuration_id: record.configurationId,
+                format: record.format,
+                status_list_id: record.statusListId,
+                status_index: record.statusIndex,
+                state: record.state,
+                issued_at: record.issuedAt,
+                expires_at: record.expiresAt ?? null,
+                updated_at: record.issuedAt,
+              })),
+            )
+            .execute();
+        }
+        for (const [listId, indexes] of byList) {
+          for (let start = 0; start < indexes.length; start += 1000) {
+            const part = indexes.slice(start, start + 1000);
+            const updated = await tx
+              .updateTable('status_entries')
+              .set({ value: 0 })
+              .where('list_id', '=', listId)
+              .where('idx', 'in', part)
+              .returning('idx')
+              .execute();
+            if (updated.length !== new Set(part).size) {
+              failServer('SERVER_STORE_NOT_FOUND', 'a status entry was never allocated');
+            }
+          }
+        }
+      }),
+    );
+  }
+
   async #writeStatus(
     tx: Kysely<HavenSchema>,
     listId: string,

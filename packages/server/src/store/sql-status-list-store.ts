@@ -1,6 +1,6 @@
 import { HavenError } from '@haven/core';
 import type { StatusListRecord, StatusListStore, StatusMechanism } from '@haven/status';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, SqliteAdapter } from 'kysely';
 import type { HavenSchema, StatusListsTable } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -98,6 +98,47 @@ export class SqlStatusListStore implements StatusListStore {
         .where('id', '=', listId)
         .execute();
       return true;
+    });
+  }
+
+  /**
+   * Takes every free index of `indexes` in ONE write transaction: multi-row inserts under the
+   * (list, index) key that do nothing on conflict, returning the rows they made, then `used += taken`.
+   * The database decides who gets an index, so concurrent batches (any process) never share one.
+   */
+  async claimIndexes(listId: string, indexes: readonly number[]): Promise<readonly number[]> {
+    // Ascending, so that concurrent batches lock overlapping entries in one order and cannot deadlock
+    // (PostgreSQL: an insert waits on another transaction's uncommitted row of the same key).
+    const unique = [...new Set(indexes)].sort((a, b) => a - b);
+    if (unique.length === 0) return [];
+    // Two bound parameters per row: below SQLite's historic 999 and far below PostgreSQL's 65,535.
+    const chunk = this.#db.getExecutor().adapter instanceof SqliteAdapter ? 400 : 4000;
+    return writeTransaction(this.#db, async (tx) => {
+      const list = await this.#list(tx, listId);
+      for (const index of unique) {
+        if (!Number.isSafeInteger(index) || index < 0 || index >= list.size) {
+          fail('STATUS_INDEX_OUT_OF_RANGE', 'the index is not in the list');
+        }
+      }
+      const taken: number[] = [];
+      for (let start = 0; start < unique.length; start += chunk) {
+        const rows = await tx
+          .insertInto('status_entries')
+          .values(unique.slice(start, start + chunk).map((idx) => ({ list_id: listId, idx })))
+          .onConflict((oc) => oc.columns(['list_id', 'idx']).doNothing())
+          .returning('idx')
+          .execute();
+        for (const row of rows) taken.push(Number(row.idx));
+      }
+      if (taken.length > 0) {
+        // The check constraint `used <= size` holds here too: only new entries of this list are counted.
+        await tx
+          .updateTable('status_lists')
+          .set((eb) => ({ used: eb('used', '+', taken.length) }))
+          .where('id', '=', listId)
+          .execute();
+      }
+      return taken;
     });
   }
 

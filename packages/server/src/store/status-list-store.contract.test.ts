@@ -1,6 +1,7 @@
 import { randomBase64Url } from '@haven/core';
 import {
   allocateStatusIndex,
+  allocateStatusIndexes,
   MemoryStatusListStore,
   MIN_STATUS_LIST_SIZE,
   type StatusListStore,
@@ -107,6 +108,56 @@ describe.each(BACKENDS)('StatusListStore contract — $name', (backend) => {
     expect((await store.readList(id)).record.used).toBe(1);
   });
 
+  test('claimIndexes: one step takes the free indexes once, skips taken ones, refuses out of range', async () => {
+    const id = randomBase64Url(12);
+    await store.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    const claimIndexes = store.claimIndexes?.bind(store);
+    expect(claimIndexes).toBeDefined();
+    if (claimIndexes === undefined) return;
+    await store.claimIndex(id, 3);
+    expect([...(await claimIndexes(id, [1, 3, 2, 1]))].sort((a, b) => a - b)).toEqual([1, 2]);
+    expect((await store.readList(id)).record.used).toBe(3);
+    for (const bad of [-1, 1.5, MIN_STATUS_LIST_SIZE, Number.NaN]) {
+      await expect(claimIndexes(id, [10, bad])).rejects.toEqual(code('STATUS_INDEX_OUT_OF_RANGE'));
+    }
+    // Nothing of a refused batch was taken.
+    expect(await store.claimIndex(id, 10)).toBe(true);
+    await expect(claimIndexes('no-such-list', [1])).rejects.toEqual(code('STATUS_LIST_NOT_FOUND'));
+    expect(await claimIndexes(id, [])).toEqual([]);
+    // More rows than one insert chunk on any backend.
+    const many = Array.from({ length: 9000 }, (_, i) => 20 + i * 7);
+    expect(await claimIndexes(id, many)).toHaveLength(9000);
+    expect((await store.readList(id)).record.used).toBe(9004);
+  });
+
+  test('two concurrent batch claims over the same indexes never share one; used counts each once', async () => {
+    const id = randomBase64Url(12);
+    await store.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    const a = Array.from({ length: 600 }, (_, i) => i * 3);
+    const b = Array.from({ length: 600 }, (_, i) => i * 2);
+    const none: readonly number[] = [];
+    const [takenA, takenB] = await Promise.all([
+      store.claimIndexes?.(id, a) ?? none,
+      store.claimIndexes?.(id, b) ?? none,
+    ]);
+    const overlap = takenA.filter((i) => takenB.includes(i));
+    expect(overlap).toEqual([]);
+    const union = new Set([...a, ...b]);
+    expect(takenA.length + takenB.length).toBe(union.size);
+    expect((await store.readList(id)).record.used).toBe(union.size);
+  });
+
+  test('bulk allocation over the store: 1,500 distinct indexes, list counts agree', async () => {
+    const slots = await allocateStatusIndexes(store, 1500, {
+      mechanism: 'bitstring-status-list',
+      purpose: 'revocation',
+    });
+    expect(new Set(slots.map((s) => `${s.listId}:${s.index}`)).size).toBe(1500);
+    const listId = slots[0]?.listId as string;
+    expect(slots.every((s) => s.listId === listId)).toBe(true);
+    expect((await store.readList(listId)).record.used).toBeGreaterThanOrEqual(1500);
+  });
+
   test('the schema holds the invariants itself: a duplicate entry row is refused by the database', async () => {
     if (database === undefined) return;
     const id = randomBase64Url(12);
@@ -136,5 +187,22 @@ describe.runIf(POSTGRES_URL !== undefined)('PostgreSQL across processes-worth of
     const results = await Promise.all(claims);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await storeB.readList(id)).record.used).toBe(1);
+  });
+
+  test('two pools allocating batches at once: never one index twice, used equals the entries', async () => {
+    const postgres = sqlBackends().find((b) => b.name === 'postgres');
+    if (postgres === undefined) return;
+    const [a, b] = await postgres.openTwo();
+    const stores = [new SqlStatusListStore(a.db), new SqlStatusListStore(b.db)];
+    const id = randomBase64Url(12);
+    await stores[0]?.createList({ id, mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    const wanted = Array.from({ length: 2000 }, (_, i) => i);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => stores[i % 2]?.claimIndexes(id, wanted) ?? Promise.resolve([])),
+    );
+    const all = results.flat();
+    expect(all).toHaveLength(2000);
+    expect(new Set(all).size).toBe(2000);
+    expect((await stores[1]?.readList(id))?.record.used).toBe(2000);
   });
 });

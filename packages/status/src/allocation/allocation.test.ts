@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { allocateStatusIndex, MIN_STATUS_LIST_SIZE } from './allocate-status-index.js';
+import {
+  allocateStatusIndex,
+  allocateStatusIndexes,
+  MAX_STATUS_BATCH,
+  MIN_STATUS_LIST_SIZE,
+} from './allocate-status-index.js';
 import { MemoryStatusListStore, type StatusListSnapshot } from './memory-status-list-store.js';
+import type { StatusListStore } from './status-list-store.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -68,7 +74,117 @@ describe('status index allocation (status-list §13.2 unlinkability; herd privac
   });
 });
 
+describe('bulk allocation: allocateStatusIndexes (same privacy rules, many claims per round trip)', () => {
+  test('500 at once: distinct, in range, random (not sequential), one list; used counts them', async () => {
+    const store = new MemoryStatusListStore();
+    const slots = await allocateStatusIndexes(store, 500, { mechanism: 'token-status-list' });
+    expect(slots).toHaveLength(500);
+    const indexes = slots.map((s) => s.index);
+    expect(new Set(indexes).size).toBe(500);
+    expect(indexes.every((i) => Number.isInteger(i) && i >= 0 && i < MIN_STATUS_LIST_SIZE)).toBe(true);
+    const ascending = indexes.filter((v, i) => i > 0 && v > (indexes[i - 1] as number)).length;
+    expect(ascending).toBeGreaterThan(150);
+    expect(ascending).toBeLessThan(350);
+    const listId = slots[0]?.listId as string;
+    expect(slots.every((s) => s.listId === listId)).toBe(true);
+    expect((await store.readList(listId)).record.used).toBe(500);
+    // Later single allocations never get one of these.
+    const more = await allocateStatusIndexes(store, 300, { mechanism: 'token-status-list' });
+    const all = new Set([...indexes, ...more.map((s) => s.index)]);
+    expect(all.size).toBe(800);
+  });
+
+  test('taken indexes are redrawn: collisions with earlier claims and within a draw', async () => {
+    const store = new MemoryStatusListStore();
+    await store.createList({ id: 'L', mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    await store.claimIndex('L', 5);
+    // One draw of 3: 5 (taken earlier), 5 again (a repeat in the draw), 6, 5, 7 → claims {5, 6, 7} and
+    // gets 6 and 7; the redraw for the one missing gets 99.
+    const picks = [5, 5, 6, 5, 7];
+    const randomInt = (n: number) => (n === MIN_STATUS_LIST_SIZE ? (picks.shift() ?? 99) : 0);
+    const slots = await allocateStatusIndexes(store, 3, { mechanism: 'token-status-list', randomInt });
+    expect(slots.map((s) => s.index).sort((a, b) => a - b)).toEqual([6, 7, 99]);
+    expect((await store.readList('L')).record.used).toBe(4);
+  });
+
+  test('a batch larger than the room below maxFill spreads over the old list and new ones', async () => {
+    const store = new MemoryStatusListStore();
+    const maxFill = 100 / MIN_STATUS_LIST_SIZE;
+    const options = { mechanism: 'token-status-list' as const, maxFill };
+    await allocateStatusIndexes(store, 60, options);
+    const slots = await allocateStatusIndexes(store, 250, options);
+    const perList = new Map<string, number>();
+    for (const s of slots) perList.set(s.listId, (perList.get(s.listId) ?? 0) + 1);
+    expect(perList.size).toBe(4);
+    expect([...perList.values()].sort((a, b) => a - b)).toEqual([10, 40, 100, 100]);
+    for (const id of perList.keys()) {
+      expect((await store.readList(id)).record.used).toBeLessThanOrEqual(100);
+    }
+    expect(new Set(slots.map((s) => `${s.listId}:${s.index}`)).size).toBe(250);
+  });
+
+  test('a store without claimIndexes is served one claim at a time, with the same result rules', async () => {
+    const inner = new MemoryStatusListStore();
+    const plain: StatusListStore = {
+      listsWithRoom: (m, p, f) => inner.listsWithRoom(m, p, f),
+      createList: (r) => inner.createList(r),
+      claimIndex: (l, i) => inner.claimIndex(l, i),
+      setStatus: (l, i, v) => inner.setStatus(l, i, v),
+      getStatus: (l, i) => inner.getStatus(l, i),
+      readList: (l) => inner.readList(l),
+    };
+    const slots = await allocateStatusIndexes(plain, 50, {
+      mechanism: 'bitstring-status-list',
+      purpose: 'revocation',
+    });
+    expect(new Set(slots.map((s) => s.index)).size).toBe(50);
+    expect((await inner.readList(slots[0]?.listId as string)).record).toMatchObject({ used: 50, bits: 1 });
+  });
+
+  test('counts outside 1..MAX_STATUS_BATCH and bad policies are refused before anything is claimed', async () => {
+    const store = new MemoryStatusListStore();
+    for (const bad of [0, -1, 1.5, Number.NaN, MAX_STATUS_BATCH + 1]) {
+      await expect(allocateStatusIndexes(store, bad, { mechanism: 'token-status-list' })).rejects.toEqual(
+        code('STATUS_POLICY_INVALID'),
+      );
+    }
+    await expect(
+      allocateStatusIndexes(store, 2, { mechanism: 'token-status-list', size: 1000 }),
+    ).rejects.toEqual(code('STATUS_POLICY_INVALID'));
+    expect(store.snapshot()).toEqual([]);
+  });
+
+  test('a store that hands back an index it was not asked for is a conflict, not a credential', async () => {
+    const inner = new MemoryStatusListStore();
+    const lying: StatusListStore = {
+      listsWithRoom: (m, p, f) => inner.listsWithRoom(m, p, f),
+      createList: (r) => inner.createList(r),
+      claimIndex: (l, i) => inner.claimIndex(l, i),
+      claimIndexes: async () => [MIN_STATUS_LIST_SIZE + 5],
+      setStatus: (l, i, v) => inner.setStatus(l, i, v),
+      getStatus: (l, i) => inner.getStatus(l, i),
+      readList: (l) => inner.readList(l),
+    };
+    await expect(allocateStatusIndexes(lying, 3, { mechanism: 'token-status-list' })).rejects.toEqual(
+      code('STATUS_STORE_CONFLICT'),
+    );
+  });
+});
+
 describe('MemoryStatusListStore', () => {
+  test('claimIndexes takes the free ones once, skips taken and repeated ones, refuses out of range', async () => {
+    const store = new MemoryStatusListStore();
+    await store.createList({ id: 'L', mechanism: 'token-status-list', size: MIN_STATUS_LIST_SIZE, bits: 2 });
+    await store.claimIndex('L', 3);
+    expect(await store.claimIndexes('L', [1, 3, 2, 1])).toEqual([1, 2]);
+    expect((await store.readList('L')).record.used).toBe(3);
+    await expect(store.claimIndexes('L', [4, MIN_STATUS_LIST_SIZE])).rejects.toEqual(
+      code('STATUS_INDEX_OUT_OF_RANGE'),
+    );
+    expect(await store.claimIndex('L', 4)).toBe(true);
+    await expect(store.claimIndexes('nope', [1])).rejects.toEqual(code('STATUS_LIST_NOT_FOUND'));
+  });
+
   test('status values are bounded by the list bits, and only allocated indexes can be set', async () => {
     const store = new MemoryStatusListStore();
     const { listId, index } = await allocateStatusIndex(store, { mechanism: 'token-status-list' });

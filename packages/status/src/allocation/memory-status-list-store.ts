@@ -72,6 +72,19 @@ export class MemoryStatusListStore implements StatusListStore {
     return true;
   }
 
+  async claimIndexes(listId: string, indexes: readonly number[]): Promise<readonly number[]> {
+    const state = this.#get(listId);
+    for (const index of indexes) checkIndex(state, index);
+    const taken: number[] = [];
+    for (const index of indexes) {
+      if (state.claimed[index] === 1) continue;
+      state.claimed[index] = 1;
+      taken.push(index);
+    }
+    state.record = { ...state.record, used: state.record.used + taken.length };
+    return taken;
+  }
+
   async setStatus(listId: string, index: number, value: number): Promise<void> {
     const state = this.#get(listId);
     checkIndex(state, index);

@@ -33,6 +33,13 @@ export interface StatusListStore {
   createList(record: Omit<StatusListRecord, 'used'>): Promise<StatusListRecord>;
   /** Takes `index` in `listId` if nobody has it; `false` when it was taken (by anyone, ever). */
   claimIndex(listId: string, index: number): Promise<boolean>;
+  /**
+   * Optional: takes every index of `indexes` nobody has, in ONE atomic step, and returns those it took
+   * (a subset of `indexes`, each once); `used` grows by as many. Every index must be in range
+   * (`STATUS_INDEX_OUT_OF_RANGE`, nothing taken, otherwise). Bulk allocation falls back to `claimIndex`
+   * one by one when a store lacks it.
+   */
+  claimIndexes?(listId: string, indexes: readonly number[]): Promise<readonly number[]>;
   /** Sets the status value of an allocated index. */
   setStatus(listId: string, index: number, value: number): Promise<void>;
   /** The status value of an index (0 for never-set). */
