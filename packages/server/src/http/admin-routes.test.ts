@@ -128,6 +128,15 @@ describe('admin API: offers', () => {
     expect(await res.text()).toBe(expected);
     expect((await fetch(`${server.url}/admin/offers/offer-1/qr`)).status).toBe(401);
     expect((await fetch(`${server.url}/admin/offers/nope/qr`, { headers: auth })).status).toBe(404);
+    // An offer whose pre-authorized code has expired: its QR code would only lead a wallet to a 404.
+    const base = issuer.offers.get('offer-1');
+    if (base === undefined) throw new Error('fixture offer missing');
+    issuer.offers.set('offer-old', { ...base, id: 'offer-old', expiresAt: base.createdAt - 1 });
+    try {
+      expect((await fetch(`${server.url}/admin/offers/offer-old/qr`, { headers: auth })).status).toBe(409);
+    } finally {
+      issuer.offers.delete('offer-old');
+    }
   });
 
   test('POST /admin/offers/:id/withdraw: 200, then 409 (already withdrawn), unknown → 404', async () => {

@@ -27,6 +27,8 @@ export interface AdminRouteContext {
   readonly offerBodyBytes: number;
   /** `POST /admin/credentials/batch` (default {@link BATCH_BODY_BYTES}). */
   readonly batchBodyBytes?: number;
+  /** Current time, epoch seconds (an offer's QR code is refused once the offer has expired). */
+  readonly now?: () => number;
 }
 
 /**
@@ -136,7 +138,9 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
       const id = idParam(req, 'offer');
       const offer = await issuer.getOffer(id);
       if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
-      if (offer.withdrawn || offer.redeemedAt !== undefined || offer.decision === 'denied') {
+      const now = ctx.now?.() ?? Math.floor(Date.now() / 1000);
+      const expired = !(now < offer.expiresAt);
+      if (offer.withdrawn || offer.redeemedAt !== undefined || offer.decision === 'denied' || expired) {
         failHttp('SERVER_HTTP_CONFLICT', 'the offer can no longer be redeemed');
       }
       const offerUrl = `${issuer.credentialIssuer}${DEFAULT_ENDPOINT_PATHS.offers}/${encodeURIComponent(id)}`;

@@ -179,6 +179,7 @@ export function createApp(options: CreateAppOptions): Express {
     ],
     jsonBodyBytes,
     offerBodyBytes,
+    now,
   });
 
   app.get('/healthz', async (_req, res) => {

@@ -381,19 +381,26 @@ describe.each(sqlBackends())('createHavenIssuer — $name', (backend) => {
       await expect(
         issuer.decideOffer(created.offerId, 'approved', { ...labourClaims(), wage: 'QWZX' }, 'admin:cw'),
       ).rejects.toEqual(code('CREDENTIAL_CLAIMS_INVALID'));
+      await expect(issuer.decideOffer(created.offerId, 'denied', labourClaims(), 'admin:cw')).rejects.toEqual(
+        code('SERVER_OFFER_INVALID'),
+      );
       expect(await issuer.decideOffer(created.offerId, 'approved', labourClaims(), 'admin:cw')).toBe(true);
       expect(await issuer.decideOffer(created.offerId, 'denied', undefined, 'admin:cw')).toBe(false);
       expect(await issuer.decideOffer('no-such-offer', 'approved', labourClaims(), 'admin:cw')).toBe(false);
       const actions = (await issuer.auditLog({ target: created.offerId })).map(
         (e) => `${e.action}:${e.outcome}`,
       );
-      // The refused approval without claims is audited too (no values).
+      // The refused decisions (no claims, invalid claims, a denial with claims) are audited too (no values).
       expect(actions).toEqual([
         'offer.deny:refused',
         'offer.approve:ok',
+        'offer.deny:refused',
+        'offer.approve:refused',
         'offer.approve:refused',
         'offer.create:ok',
       ]);
+      const dump = JSON.stringify(await issuer.auditLog({ target: created.offerId }));
+      expect(dump).not.toContain('QWZX');
       const [credential] = await issueFor(issuer, created.offerId, 'labour-contract.dc+sd-jwt', [
         holder().publicJwk,
       ]);

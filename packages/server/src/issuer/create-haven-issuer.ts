@@ -443,7 +443,13 @@ export async function createHavenIssuer(options: HavenIssuerOptions): Promise<Ha
       if (decision === 'approved') {
         const type = offerType(offer.configurationIds);
         if (claims !== undefined) {
-          validateClaims(type, claims);
+          try {
+            validateClaims(type, claims);
+          } catch (error) {
+            // The refusal is audited like the others; the error carries claim paths only.
+            await record({ actor, action, target: id, outcome: 'refused' });
+            throw error;
+          }
           payload = sealOfferPayload(sealKey, offer.id, offer.configurationIds, {
             credentialType: type,
             claims,
@@ -455,6 +461,7 @@ export async function createHavenIssuer(options: HavenIssuerOptions): Promise<Ha
           failIssuer('SERVER_OFFER_INVALID', 'approving an offer without claims needs the claims');
         }
       } else if (claims !== undefined) {
+        await record({ actor, action, target: id, outcome: 'refused' });
         failIssuer('SERVER_OFFER_INVALID', 'claims are not taken when denying an offer');
       }
       const ok = await refusedAsFalse(() => decideOid4vciOffer(config, id, decision, payload));
