@@ -20,6 +20,10 @@ export const CREDENTIALS_ERROR_CODES = [
   'PURPOSE_TYPE_NOT_ALLOWED',
   /** A request asks for claims its purpose does not allow; `details.paths` lists them. */
   'OVER_ASKING',
+  /** A DCQL query (OpenID4VP §6) is malformed or over a bound; `details.paths` names the offending members. */
+  'DCQL_QUERY_INVALID',
+  /** Held credentials given to DCQL evaluation are malformed (not an id, format and claims object). */
+  'DCQL_HELD_CREDENTIALS_INVALID',
 ] as const;
 
 /** One of {@link CREDENTIALS_ERROR_CODES}. */

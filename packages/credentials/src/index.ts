@@ -27,6 +27,31 @@ export {
   vctFor,
   withVctBase,
 } from './credential-type.js';
+export {
+  DCQL_FORMATS,
+  DCQL_LIMITS,
+  DCQL_UNSUPPORTED_FORMATS,
+  type DcqlClaimsQuery,
+  type DcqlClaimValue,
+  type DcqlCredentialQuery,
+  type DcqlCredentialSetQuery,
+  type DcqlFormat,
+  type DcqlQuery,
+  parseDcqlQuery,
+  zDcqlClaimsQuery,
+  zDcqlCredentialQuery,
+  zDcqlCredentialSetQuery,
+  zDcqlQuery,
+  zDcqlTrustedAuthoritiesQuery,
+} from './dcql/dcql-query.js';
+export {
+  type DcqlCredentialMatch,
+  type DcqlEvaluation,
+  type DcqlHeldCredential,
+  evaluateDcqlQuery,
+  HELD_CREDENTIALS_MAX,
+} from './dcql/evaluate-dcql-query.js';
+export { SELECTED_ELEMENTS_MAX, type SelectedClaim, selectClaims } from './dcql/select-claims.js';
 export { compareDecimalAmounts, zDecimalAmount } from './decimal-amount.js';
 export { ARRAY_PADDING } from './disclosure-frame.js';
 export {
