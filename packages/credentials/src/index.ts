@@ -28,6 +28,17 @@ export {
   withVctBase,
 } from './credential-type.js';
 export {
+  type CheckDcqlAgainstPurposeOptions,
+  checkDcqlAgainstPurpose,
+  type DcqlPurposeReport,
+} from './dcql/check-dcql-against-purpose.js';
+export {
+  type DcqlForPurposeOptions,
+  dcqlForPurpose,
+  type PurposeDcqlFormat,
+  w3cTypeIriFor,
+} from './dcql/dcql-for-purpose.js';
+export {
   DCQL_FORMATS,
   DCQL_LIMITS,
   DCQL_UNSUPPORTED_FORMATS,
