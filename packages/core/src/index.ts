@@ -24,6 +24,17 @@ export {
 export { type AddressClass, classifyAddress } from './fetch/ip-ranges.js';
 export { isJsonObject, parseStrictJson, parseStrictJsonObject, type StrictJsonOptions } from './json.js';
 export {
+  type DecryptedJwe,
+  type DecryptJweOptions,
+  decryptJweEcdhEs,
+  type EncryptJweOptions,
+  encryptJweEcdhEs,
+  JWE_ENC_VALUES,
+  JWE_MAX_LENGTH,
+  type JweEnc,
+  type JweHeader,
+} from './jwe.js';
+export {
   ALGORITHM_FOR_CURVE,
   algorithmForKey,
   assertJwkUsableFor,
