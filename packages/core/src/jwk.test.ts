@@ -74,6 +74,19 @@ describe('JWK', () => {
     expect(errorCode(() => importPrivateJwk(toPublicJwk(P256_B)))).toBe('JWK_PRIVATE_KEY_REQUIRED');
   });
 
+  test("RFC 7518 §6.2.2: an EC private JWK whose x/y are another key's point is rejected (OpenSSL keeps the given point)", () => {
+    for (const alg of ['ES256', 'ES384'] as const) {
+      const a = generateKeyPair(alg).privateJwk;
+      const b = generateKeyPair(alg).privateJwk;
+      expect(() => importPrivateJwk(a)).not.toThrow();
+      expect(errorCode(() => importPrivateJwk({ ...b, d: a.d }))).toBe('JWK_INVALID');
+    }
+    const ed = generateKeyPair('EdDSA').privateJwk;
+    expect(errorCode(() => importPrivateJwk({ ...ed, d: generateKeyPair('EdDSA').privateJwk.d }))).toBe(
+      'JWK_INVALID',
+    );
+  });
+
   test('public KeyObjects are built once per key and cached', () => {
     const a = importPublicJwk(toPublicJwk(P256_B));
     const b = importPublicJwk({ ...toPublicJwk(P256_B), kid: 'another name, same key' });

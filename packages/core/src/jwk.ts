@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeBase64Url, encodeBase64Url, isBase64Url } from './base64url.js';
 import { BoundedCache } from './cache.js';
 import { ed25519KeyProblem } from './ed25519-point.js';
@@ -220,10 +220,25 @@ export function importPrivateJwk(jwk: unknown): KeyObject {
   } catch (cause) {
     fail('JWK_INVALID', 'JWK is not a valid private key', { cause });
   }
-  // OpenSSL accepts an EC private key whose x/y do not match d; make sure they do.
-  const derived = createPublicKey(key).export({ format: 'jwk' });
-  if (derived.x !== jwk.x || (jwk.y !== undefined && derived.y !== jwk.y)) {
-    fail('JWK_INVALID', 'JWK public members do not match its private key');
+  // OpenSSL accepts an EC private key whose x/y do not match d, and keeps the x/y it was given (so
+  // exporting the public key proves nothing): compute the point from d and compare. Ed25519 public
+  // keys are always derived from d, so exporting them is a real check.
+  if (jwk.kty === 'EC') {
+    const ecdh = createECDH(jwk.crv === 'P-256' ? 'prime256v1' : 'secp384r1');
+    let point: Buffer;
+    try {
+      ecdh.setPrivateKey(Buffer.from(jwk.d, 'base64url'));
+      point = ecdh.getPublicKey();
+    } catch (cause) {
+      fail('JWK_INVALID', 'JWK is not a valid private key', { cause });
+    }
+    const size = (point.length - 1) / 2;
+    const x = point.subarray(1, 1 + size).toString('base64url');
+    const y = point.subarray(1 + size).toString('base64url');
+    if (x !== jwk.x || y !== jwk.y) fail('JWK_INVALID', 'JWK public members do not match its private key');
+  } else {
+    const derived = createPublicKey(key).export({ format: 'jwk' });
+    if (derived.x !== jwk.x) fail('JWK_INVALID', 'JWK public members do not match its private key');
   }
   algorithmOfKey.set(key, CURVES[jwk.crv].alg);
   return key;
