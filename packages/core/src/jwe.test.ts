@@ -19,8 +19,9 @@ const OID4VP_VERIFIER_KEY: PrivateJwk = {
   y: 'Hekpm0zfK7C-YccH5iBjcIXgf6YdUvNUac_0At55Okk',
   d: 'Et-3ce0omz8_TuZ96Df9lp0GAaaDoUnDe6X-CRO7Aww',
 };
+// The OpenID4VP 1.0 §8.3 example response, copied from /work/shared/vectors/oid4vp.
 const OID4VP_RESPONSE = readFileSync(
-  fileURLToPath(new URL('../../../../shared/vectors/oid4vp/oid4vp_encrypted_response.txt', import.meta.url)),
+  fileURLToPath(new URL('./fixtures/oid4vp_encrypted_response.txt', import.meta.url)),
   'utf8',
 ).trim();
 

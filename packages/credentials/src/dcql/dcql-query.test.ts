@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { catchHaven } from '../../test/helpers.js';
 import { DCQL_LIMITS, parseDcqlQuery } from './dcql-query.js';
 
-const VECTORS_DIR = '/work/shared/vectors/dcql';
+// The OpenID4VP 1.0 DCQL examples, copied from /work/shared/vectors/dcql.
+const VECTORS_DIR = fileURLToPath(new URL('../fixtures/dcql', import.meta.url));
 const VECTOR_FILES = readdirSync(VECTORS_DIR).filter((f) => f.endsWith('.json'));
 
 function vector(name: string): unknown {

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { catchHaven } from '../../test/helpers.js';
 import { type DcqlQuery, parseDcqlQuery } from './dcql-query.js';
 import { type DcqlHeldCredential, evaluateDcqlQuery, HELD_CREDENTIALS_MAX } from './evaluate-dcql-query.js';
 
 function vector(name: string): DcqlQuery {
-  return parseDcqlQuery(JSON.parse(readFileSync(join('/work/shared/vectors/dcql', name), 'utf8')));
+  return parseDcqlQuery(
+    JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/dcql/${name}`, import.meta.url)), 'utf8')),
+  );
 }
 
 const PID_VCT = 'https://credentials.example.com/identity_credential';
