@@ -1,0 +1,43 @@
+export { type ParsedClientId, parseClientId } from './client-id.js';
+export {
+  CLIENT_ID_PREFIXES,
+  type ClientIdPrefix,
+  HAVEN_REGISTRATION_FORMAT,
+  NONCE_MIN_BYTES,
+  REQUEST_OBJECT_TTL_SECONDS,
+  REQUEST_OBJECT_TYP,
+  RESPONSE_MODES,
+  type ResponseMode,
+  SELF_ISSUED_AUDIENCE,
+} from './constants.js';
+export { failOid4vp, OID4VP_ERROR_CODES, type Oid4vpErrorCode } from './errors.js';
+export {
+  readVerifierRegistration,
+  type VerifierRegistration,
+  zVerifierInfoEntry,
+  zVerifierRegistration,
+} from './registration.js';
+export {
+  type CreateAuthorizationRequestOptions,
+  type CreatedAuthorizationRequest,
+  createAuthorizationRequest,
+  type VerifierIdentity,
+  type X509RequestSigning,
+} from './verifier/create-authorization-request.js';
+export {
+  type ParseAuthorizationRequestOptions,
+  type ParsedAuthorizationRequest,
+  type PurposeCheck,
+  parseAuthorizationRequest,
+  type ResponseEncryption,
+} from './wallet/parse-authorization-request.js';
+export { type RequestUriReference, readRequestUri } from './wallet/read-request-uri.js';
+export {
+  type SplitRequestObject,
+  splitRequestObject,
+  type VerifiedRequestObject,
+  type VerifyRequestObjectOptions,
+  type VerifyX5c,
+  verifyRequestObject,
+  type X5cVerification,
+} from './wallet/verify-request-object.js';
