@@ -75,6 +75,39 @@ function checkSearchString(value: unknown, what: string): string | undefined {
   return value;
 }
 
+type NewCredential = Omit<IssuedCredentialRecord, 'updatedAt'>;
+
+/** The checks every newly issued record passes before it reaches the database. */
+function checkIssuedRecord(record: NewCredential): void {
+  assertKey(record.id, 'credential id');
+  assertKey(record.offerId, 'offerId');
+  assertKey(record.credentialType, 'credentialType');
+  assertKey(record.configurationId, 'configurationId');
+  assertOneOf(record.format, FORMATS, 'format');
+  assertKey(record.statusListId, 'statusListId', 64);
+  assertEpoch(record.statusIndex, 'statusIndex');
+  assertOneOf(record.state, STATES, 'state');
+  assertEpoch(record.issuedAt, 'issuedAt');
+  if (record.expiresAt !== undefined) assertEpoch(record.expiresAt, 'expiresAt');
+}
+
+/** A new record as a `credentials` row. */
+function credentialRow(record: NewCredential) {
+  return {
+    id: record.id,
+    offer_id: record.offerId,
+    credential_type: record.credentialType,
+    configuration_id: record.configurationId,
+    format: record.format,
+    status_list_id: record.statusListId,
+    status_index: record.statusIndex,
+    state: record.state,
+    issued_at: record.issuedAt,
+    expires_at: record.expiresAt ?? null,
+    updated_at: record.issuedAt,
+  };
+}
+
 /**
  * The issued-credentials registry ({@link CredentialRegistry}) in SQL. A state change and the credential's
  * status-list entry are written in ONE transaction, so the registry and the published list never
@@ -100,35 +133,11 @@ export class SqlCredentialRegistry implements CredentialRegistry {
    * `SERVER_STORE_CONFLICT`.
    */
   async recordIssued(record: Omit<IssuedCredentialRecord, 'updatedAt'>): Promise<void> {
-    assertKey(record.id, 'credential id');
-    assertKey(record.offerId, 'offerId');
-    assertKey(record.credentialType, 'credentialType');
-    assertKey(record.configurationId, 'configurationId');
-    assertOneOf(record.format, FORMATS, 'format');
-    assertKey(record.statusListId, 'statusListId', 64);
-    assertEpoch(record.statusIndex, 'statusIndex');
-    assertOneOf(record.state, STATES, 'state');
-    assertEpoch(record.issuedAt, 'issuedAt');
-    if (record.expiresAt !== undefined) assertEpoch(record.expiresAt, 'expiresAt');
+    checkIssuedRecord(record);
     await withConstraintErrors('recordIssued', () =>
       writeTransaction(this.#db, async (tx) => {
         // The insert first: on SQLite the transaction takes the write lock before it reads anything.
-        await tx
-          .insertInto('credentials')
-          .values({
-            id: record.id,
-            offer_id: record.offerId,
-            credential_type: record.credentialType,
-            configuration_id: record.configurationId,
-            format: record.format,
-            status_list_id: record.statusListId,
-            status_index: record.statusIndex,
-            state: record.state,
-            issued_at: record.issuedAt,
-            expires_at: record.expiresAt ?? null,
-            updated_at: record.issuedAt,
-          })
-          .execute();
+        await tx.insertInto('credentials').values(credentialRow(record)).execute();
         await this.#writeStatus(tx, record.statusListId, record.statusIndex, record.state);
       }),
     );
@@ -142,16 +151,8 @@ export class SqlCredentialRegistry implements CredentialRegistry {
    */
   async recordIssuedMany(records: readonly Omit<IssuedCredentialRecord, 'updatedAt'>[]): Promise<void> {
     for (const record of records) {
-      assertKey(record.id, 'credential id');
-      assertKey(record.offerId, 'offerId');
-      assertKey(record.credentialType, 'credentialType');
-      assertKey(record.configurationId, 'configurationId');
-      assertOneOf(record.format, FORMATS, 'format');
-      assertKey(record.statusListId, 'statusListId', 64);
-      assertEpoch(record.statusIndex, 'statusIndex');
       if (record.state !== 'active') failServer('SERVER_STORE_QUERY_INVALID', 'a new credential is active');
-      assertEpoch(record.issuedAt, 'issuedAt');
-      if (record.expiresAt !== undefined) assertEpoch(record.expiresAt, 'expiresAt');
+      checkIssuedRecord(record);
     }
     if (records.length === 0) return;
     // 11 bound parameters a row: below SQLite's historic limit of 999 and PostgreSQL's 65,535.
@@ -167,21 +168,7 @@ export class SqlCredentialRegistry implements CredentialRegistry {
         for (let start = 0; start < records.length; start += chunk) {
           await tx
             .insertInto('credentials')
-            .values(
-              records.slice(start, start + chunk).map((record) => ({
-                id: record.id,
-                offer_id: record.offerId,
-                credential_type: record.credentialType,
-                configuration_id: record.configurationId,
-                format: record.format,
-                status_list_id: record.statusListId,
-                status_index: record.statusIndex,
-                state: record.state,
-                issued_at: record.issuedAt,
-                expires_at: record.expiresAt ?? null,
-                updated_at: record.issuedAt,
-              })),
-            )
+            .values(records.slice(start, start + chunk).map(credentialRow))
             .execute();
         }
         for (const [listId, indexes] of byList) {
