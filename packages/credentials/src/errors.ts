@@ -16,6 +16,8 @@ export const CREDENTIALS_ERROR_CODES = [
   'CLAIM_PATH_INVALID',
   /** No verifier purpose with this id. */
   'PURPOSE_UNKNOWN',
+  /** A purpose object given by an application is malformed; `details.paths` names the members. */
+  'PURPOSE_INVALID',
   /** The purpose does not cover this credential type at all. */
   'PURPOSE_TYPE_NOT_ALLOWED',
   /** A request asks for claims its purpose does not allow; `details.paths` lists them. */

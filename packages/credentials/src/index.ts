@@ -100,9 +100,13 @@ export {
   checkRequestAgainstPurpose,
   claimsForPurpose,
   getPurpose,
+  PURPOSE_ID_PATTERN,
+  PURPOSE_LIMITS,
   PURPOSES,
   type Purpose,
   type PurposeRequestEntry,
+  parsePurpose,
+  resolvePurpose,
 } from './purposes.js';
 export {
   HOUSEHOLD_SIZE_MAX,

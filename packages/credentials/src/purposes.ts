@@ -1,7 +1,8 @@
 import type { ClaimPath } from '@haven/sd-jwt';
-import { assertClaimPath, claimPathCovers, formatClaimPath } from './claim-path.js';
-import { type CredentialTypeId, isCredentialTypeId } from './credential-type.js';
+import { assertClaimPath, claimPathCovers, formatClaimPath, isClaimPath } from './claim-path.js';
+import { CREDENTIAL_TYPE_IDS, type CredentialTypeId, isCredentialTypeId } from './credential-type.js';
 import { failCredentials } from './errors.js';
+import { CREDENTIAL_TYPES } from './registry.js';
 
 /**
  * A named verifier purpose: the basis of an eIDAS relying-party registration (Regulation (EU) 2024/1183
@@ -150,6 +151,110 @@ export function getPurpose(purposeId: string): Purpose {
   return PURPOSES[purposeId] as Purpose;
 }
 
+/** Bounds of a {@link Purpose} given by an application (e.g. managed through an admin API). */
+export const PURPOSE_LIMITS = Object.freeze({
+  descriptionMax: 2048,
+  legalBasisMax: 1024,
+  pathsPerTypeMax: 64,
+});
+
+/** Purpose ids: lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit. */
+export const PURPOSE_ID_PATTERN = /^[a-z0-9](?:[a-z0-9.-]{0,62}[a-z0-9])?$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.trim().length > 0 && value.length <= max;
+}
+
+/**
+ * Checks a purpose an application defines itself (a relying-party registration kept in its own store)
+ * and returns a frozen copy. The rules are those Haven's own {@link PURPOSES} follow: an id matching
+ * {@link PURPOSE_ID_PATTERN}, a description and a legal basis, at least one Haven credential type, and
+ * per type 1 to 64 distinct claim paths, each naming a claim of that type's metadata (or a part of
+ * one). Unknown members are refused, so a typo cannot silently widen or narrow a registration. Throws
+ * `PURPOSE_INVALID` with `details.paths` (member names, never values).
+ *
+ * @example
+ * ```ts
+ * parsePurpose({ id: 'bar.age', description: 'A bar checks age.', legalBasis: 'Licensing law.',
+ *   credentialTypes: { 'identity-restoration': [['age_over_18']] } });
+ * ```
+ */
+export function parsePurpose(value: unknown): Purpose {
+  const problems: string[] = [];
+  if (!isRecord(value)) failCredentials('PURPOSE_INVALID', 'a purpose must be an object');
+  for (const key of Object.keys(value)) {
+    if (!['id', 'description', 'legalBasis', 'credentialTypes'].includes(key)) problems.push(key);
+  }
+  if (typeof value.id !== 'string' || !PURPOSE_ID_PATTERN.test(value.id)) problems.push('id');
+  if (!text(value.description, PURPOSE_LIMITS.descriptionMax)) problems.push('description');
+  if (!text(value.legalBasis, PURPOSE_LIMITS.legalBasisMax)) problems.push('legalBasis');
+  const types: Partial<Record<CredentialTypeId, readonly ClaimPath[]>> = {};
+  const given = value.credentialTypes;
+  if (!isRecord(given) || Object.keys(given).length === 0) {
+    problems.push('credentialTypes');
+  } else {
+    for (const [typeId, paths] of Object.entries(given)) {
+      const where = `credentialTypes.${isCredentialTypeId(typeId) ? typeId : '?'}`;
+      if (!isCredentialTypeId(typeId)) {
+        problems.push(where);
+        continue;
+      }
+      const known = (CREDENTIAL_TYPES[typeId].typeMetadata.claims ?? []).map((c) => c.path as ClaimPath);
+      if (!Array.isArray(paths) || paths.length === 0 || paths.length > PURPOSE_LIMITS.pathsPerTypeMax) {
+        problems.push(where);
+        continue;
+      }
+      const seen = new Set<string>();
+      const checked: ClaimPath[] = [];
+      paths.forEach((path: unknown, i) => {
+        const ok =
+          isClaimPath(path) &&
+          known.some((k) => claimPathCovers(k, path)) &&
+          !seen.has(formatClaimPath(path));
+        if (!ok) {
+          problems.push(`${where}.${i}`);
+          return;
+        }
+        seen.add(formatClaimPath(path));
+        checked.push(Object.freeze([...path]) as ClaimPath);
+      });
+      types[typeId] = Object.freeze(checked);
+    }
+  }
+  if (problems.length > 0) {
+    failCredentials('PURPOSE_INVALID', 'the purpose is malformed', {
+      details: { paths: problems.slice(0, 20) },
+    });
+  }
+  // Types in Haven's canonical order, so the derived DCQL does not depend on the input's key order.
+  const ordered = Object.fromEntries(
+    CREDENTIAL_TYPE_IDS.filter((id) => types[id] !== undefined).map((id) => [id, types[id]]),
+  );
+  return Object.freeze({
+    id: value.id as string,
+    description: value.description as string,
+    legalBasis: value.legalBasis as string,
+    credentialTypes: Object.freeze(ordered),
+  });
+}
+
+/**
+ * A purpose by id from {@link PURPOSES}, or an application's own purpose object, checked with
+ * {@link parsePurpose}. Every function that takes a purpose takes either.
+ *
+ * @example
+ * ```ts
+ * resolvePurpose('age-check') === PURPOSES['age-check'] // true
+ * ```
+ */
+export function resolvePurpose(purpose: string | Purpose): Purpose {
+  return typeof purpose === 'string' ? getPurpose(purpose) : parsePurpose(purpose);
+}
+
 function allowedPathsFor(purpose: Purpose, typeId: string): readonly ClaimPath[] {
   if (!isCredentialTypeId(typeId)) {
     failCredentials('CREDENTIAL_TYPE_UNKNOWN', 'unknown credential type', {
@@ -178,8 +283,8 @@ function allowedPathsFor(purpose: Purpose, typeId: string): readonly ClaimPath[]
  * claimsForPurpose('age-check', 'identity-restoration') // [['age_over_18']]
  * ```
  */
-export function claimsForPurpose(purposeId: string, typeId: string): ClaimPath[] {
-  return allowedPathsFor(getPurpose(purposeId), typeId).map((path) => [...path]);
+export function claimsForPurpose(purposeId: string | Purpose, typeId: string): ClaimPath[] {
+  return allowedPathsFor(resolvePurpose(purposeId), typeId).map((path) => [...path]);
 }
 
 /**
@@ -201,8 +306,11 @@ export function claimsForPurpose(purposeId: string, typeId: string): ClaimPath[]
  * checkRequestAgainstPurpose('age-check', [{ credentialType: 'identity-restoration', claims: [['birthdate']] }]); // OVER_ASKING
  * ```
  */
-export function checkRequestAgainstPurpose(purposeId: string, request: readonly PurposeRequestEntry[]): void {
-  const purpose = getPurpose(purposeId);
+export function checkRequestAgainstPurpose(
+  purposeId: string | Purpose,
+  request: readonly PurposeRequestEntry[],
+): void {
+  const purpose = resolvePurpose(purposeId);
   if (!Array.isArray(request) || request.length === 0) {
     failCredentials('CLAIM_PATH_INVALID', 'a request must list at least one credential');
   }

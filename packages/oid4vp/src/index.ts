@@ -27,6 +27,7 @@ export {
 export {
   type ParseAuthorizationRequestOptions,
   type ParsedAuthorizationRequest,
+  type PurposeBasis,
   type PurposeCheck,
   parseAuthorizationRequest,
   type ResponseEncryption,

@@ -2,7 +2,7 @@ import type { ClaimPath } from '@haven/sd-jwt';
 import { claimPathCovers, formatClaimPath, isClaimPath } from '../claim-path.js';
 import { CREDENTIAL_TYPE_IDS, type CredentialTypeId } from '../credential-type.js';
 import { failCredentials } from '../errors.js';
-import { getPurpose } from '../purposes.js';
+import { type Purpose, resolvePurpose } from '../purposes.js';
 import { credentialTypeForVct } from '../registry.js';
 import { W3C_CREDENTIAL_TYPES } from '../w3c-form.js';
 import { w3cTypeIriFor } from './dcql-for-purpose.js';
@@ -94,11 +94,11 @@ function typesOf(query: DcqlCredentialQuery, vctBase: string | undefined): Crede
  * ```
  */
 export function checkDcqlAgainstPurpose(
-  purposeId: string,
+  purposeId: string | Purpose,
   query: DcqlQuery,
   options: CheckDcqlAgainstPurposeOptions = {},
 ): DcqlPurposeReport {
-  const purpose = getPurpose(purposeId);
+  const purpose = resolvePurpose(purposeId);
   const credentials = query?.credentials;
   if (!Array.isArray(credentials) || credentials.length === 0) {
     failCredentials('DCQL_QUERY_INVALID', 'the DCQL query lists no credential');

@@ -2,7 +2,7 @@ import type { ClaimPath } from '@haven/sd-jwt';
 import { assertClaimPath, claimPathCovers, formatClaimPath } from '../claim-path.js';
 import { type CredentialTypeId, isCredentialTypeId, vctFor } from '../credential-type.js';
 import { failCredentials } from '../errors.js';
-import { claimsForPurpose, getPurpose } from '../purposes.js';
+import { claimsForPurpose, type Purpose, resolvePurpose } from '../purposes.js';
 import { HAVEN_CREDENTIALS_CONTEXT } from '../w3c-context.js';
 import { W3C_CREDENTIAL_TYPES } from '../w3c-form.js';
 import type { DcqlCredentialQuery, DcqlQuery } from './dcql-query.js';
@@ -63,7 +63,7 @@ function claimIds(paths: readonly ClaimPath[]): string[] {
 }
 
 function requestedPaths(
-  purposeId: string,
+  purposeId: Purpose,
   typeId: CredentialTypeId,
   subset: readonly ClaimPath[] | undefined,
 ): ClaimPath[] {
@@ -88,7 +88,7 @@ function requestedPaths(
   }
   if (over.length > 0) {
     failCredentials('OVER_ASKING', 'the claims asked for go beyond the purpose', {
-      details: { purpose: purposeId, credentialTypes: [typeId], paths: over.slice(0, 50) },
+      details: { purpose: purposeId.id, credentialTypes: [typeId], paths: over.slice(0, 50) },
     });
   }
   return out;
@@ -115,8 +115,8 @@ function requestedPaths(
  * const dcql_query = dcqlForPurpose('employer.right-to-work', { formats: ['dc+sd-jwt', 'ldp_vc'] });
  * ```
  */
-export function dcqlForPurpose(purposeId: string, options: DcqlForPurposeOptions = {}): DcqlQuery {
-  const purpose = getPurpose(purposeId);
+export function dcqlForPurpose(purposeId: string | Purpose, options: DcqlForPurposeOptions = {}): DcqlQuery {
+  const purpose = resolvePurpose(purposeId);
   const purposeTypes = Object.keys(purpose.credentialTypes) as CredentialTypeId[];
   const types = options.credentialTypes ?? purposeTypes;
   const formats = options.formats ?? ['dc+sd-jwt'];
@@ -150,7 +150,7 @@ export function dcqlForPurpose(purposeId: string, options: DcqlForPurposeOptions
       });
     }
     const subset = Object.hasOwn(claimsOption, typeId) ? claimsOption[typeId] : undefined;
-    const paths = requestedPaths(purpose.id, typeId, subset);
+    const paths = requestedPaths(purpose, typeId, subset);
     const ids = claimIds(paths);
     for (const format of formats) {
       const id = credentialQueryId(typeId, format);

@@ -124,7 +124,7 @@ describe('createAuthorizationRequest: request contents', () => {
 
   it('an unknown purpose is refused', async () => {
     await expect(
-      createAuthorizationRequest(redirectOptions({ purposeId: 'everything' })),
+      createAuthorizationRequest(redirectOptions({ purpose: 'everything' })),
     ).rejects.toMatchObject({
       code: 'PURPOSE_UNKNOWN',
     });

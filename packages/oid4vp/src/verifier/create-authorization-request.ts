@@ -14,8 +14,9 @@ import {
   checkDcqlAgainstPurpose,
   type DcqlQuery,
   dcqlForPurpose,
-  getPurpose,
+  type Purpose,
   parseDcqlQuery,
+  resolvePurpose,
 } from '@haven/credentials';
 import { parseClientId, parseEndpointUrl } from '../client-id.js';
 import {
@@ -54,8 +55,11 @@ export interface X509RequestSigning {
 
 /** Options of {@link createAuthorizationRequest}. */
 export interface CreateAuthorizationRequestOptions {
-  /** A purpose registered in `@haven/credentials` (e.g. `age-check`). */
-  readonly purposeId: string;
+  /**
+   * The registered purpose: an id from `@haven/credentials`' `PURPOSES` (e.g. `age-check`) or the
+   * verifier's own registration as a `Purpose` object (checked with `parsePurpose`).
+   */
+  readonly purpose: string | Purpose;
   /** `redirect_uri:<response_uri>` (unsigned, local use) or `x509_san_dns:<dns name>` (signed). */
   readonly clientId: string;
   /** Where the wallet posts the response (§8.2). */
@@ -146,11 +150,11 @@ function clientMetadataFor(options: CreateAuthorizationRequestOptions): Record<s
   };
 }
 
-function dcqlFor(purposeId: string, dcql: unknown): DcqlQuery {
-  if (dcql === undefined) return dcqlForPurpose(purposeId);
+function dcqlFor(purpose: Purpose, dcql: unknown): DcqlQuery {
+  if (dcql === undefined) return dcqlForPurpose(purpose);
   const query = parseDcqlQuery(dcql);
   // The verifier's own guard (ARF RPRC_21): nothing beyond the registered purpose leaves this function.
-  checkDcqlAgainstPurpose(purposeId, query);
+  checkDcqlAgainstPurpose(purpose, query);
   return query;
 }
 
@@ -172,7 +176,7 @@ function dcqlFor(purposeId: string, dcql: unknown): DcqlQuery {
  * @example
  * ```ts
  * const { parameters, nonce, state } = await createAuthorizationRequest({
- *   purposeId: 'age-check', clientId: 'redirect_uri:https://v.example/response',
+ *   purpose: 'age-check', clientId: 'redirect_uri:https://v.example/response',
  *   responseUri: 'https://v.example/response', responseMode: 'direct_post',
  *   verifier: { legalName: 'Example Bar', deletionContact: 'privacy@v.example' }, clock,
  * });
@@ -181,7 +185,7 @@ function dcqlFor(purposeId: string, dcql: unknown): DcqlQuery {
 export async function createAuthorizationRequest(
   options: CreateAuthorizationRequestOptions,
 ): Promise<CreatedAuthorizationRequest> {
-  const purpose = getPurpose(options.purposeId);
+  const purpose = resolvePurpose(options.purpose);
   const client = parseClientId(options.clientId);
   const responseUrl = parseEndpointUrl(options.responseUri);
   if (responseUrl === undefined) failOid4vp('OID4VP_OPTIONS_INVALID', 'responseUri must be an https URL');
@@ -218,7 +222,7 @@ export async function createAuthorizationRequest(
       ]),
     ),
   };
-  const dcqlQuery = dcqlFor(purpose.id, options.dcql);
+  const dcqlQuery = dcqlFor(purpose, options.dcql);
   const clientMetadata = clientMetadataFor(options);
   const parameters: Record<string, unknown> = {
     response_type: 'vp_token',

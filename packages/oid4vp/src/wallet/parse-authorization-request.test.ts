@@ -321,6 +321,7 @@ describe('parseAuthorizationRequest: registration vs DCQL (over-asking)', () => 
       status: 'over-asking',
       overAsking: true,
       purpose: 'age-check',
+      basis: 'haven-purpose',
       code: 'OVER_ASKING',
       paths: ['["birthdate"]'],
       credentialQueries: ['identity'],
@@ -333,11 +334,35 @@ describe('parseAuthorizationRequest: registration vs DCQL (over-asking)', () => 
     expect(parsed.purposeCheck).toMatchObject({ overAsking: true, code: 'PURPOSE_TYPE_NOT_ALLOWED' });
   });
 
-  it('a purpose Haven does not know is reported as such', async () => {
+  it('a purpose Haven does not know is checked against the claims its registration declares', async () => {
     const params = await redirectParams();
     const [entry] = params.verifier_info as { format: string; data: Record<string, unknown> }[];
-    const verifier_info = [{ ...entry, data: { ...entry?.data, purpose: 'marketing.everything' } }];
-    const parsed = await parseAuthorizationRequest({ ...params, verifier_info }, { clock });
+    const verifier_info = [{ ...entry, data: { ...entry?.data, purpose: 'bar.age-check' } }];
+    const within = await parseAuthorizationRequest({ ...params, verifier_info }, { clock });
+    expect(within.purposeCheck).toMatchObject({
+      status: 'within-purpose',
+      basis: 'registration',
+      purpose: 'bar.age-check',
+    });
+    const over = await parseAuthorizationRequest(
+      { ...params, verifier_info, dcql_query: OVER_ASKING_DCQL },
+      { clock },
+    );
+    expect(over.purposeCheck).toMatchObject({
+      status: 'over-asking',
+      basis: 'registration',
+      code: 'OVER_ASKING',
+    });
+  });
+
+  it('a registration whose declared claims Haven cannot read is an unknown purpose', async () => {
+    const params = await redirectParams();
+    const [entry] = params.verifier_info as { format: string; data: Record<string, unknown> }[];
+    const data = { ...entry?.data, purpose: 'marketing.everything', claims: { passport: [['everything']] } };
+    const parsed = await parseAuthorizationRequest(
+      { ...params, verifier_info: [{ ...entry, data }] },
+      { clock },
+    );
     expect(parsed.purposeCheck).toEqual({
       status: 'unknown-purpose',
       overAsking: false,

@@ -11,7 +11,9 @@ import {
   type DcqlPurposeReport,
   type DcqlQuery,
   PURPOSES,
+  type Purpose,
   parseDcqlQuery,
+  parsePurpose,
 } from '@haven/credentials';
 import { type ParsedClientId, parseClientId, parseEndpointUrl } from '../client-id.js';
 import { RESPONSE_MODES, type ResponseMode } from '../constants.js';
@@ -40,6 +42,12 @@ export interface ResponseEncryption {
 }
 
 /**
+ * What the DCQL query was checked against: Haven's purpose of the registration's id, or (for a purpose
+ * Haven does not know) the claims the registration itself declares.
+ */
+export type PurposeBasis = 'haven-purpose' | 'registration';
+
+/**
  * The registration-vs-DCQL check. Not an error: the wallet decides, e.g. refuses or asks for explicit
  * consent when `overAsking` is true or the purpose is not one Haven knows.
  */
@@ -48,19 +56,26 @@ export type PurposeCheck =
       readonly status: 'within-purpose';
       readonly overAsking: false;
       readonly purpose: string;
+      readonly basis: PurposeBasis;
       readonly paths: DcqlPurposeReport['paths'];
     }
   | {
       readonly status: 'over-asking';
       readonly overAsking: true;
       readonly purpose: string;
+      readonly basis: PurposeBasis;
       /** `OVER_ASKING` (claims beyond the purpose) or `PURPOSE_TYPE_NOT_ALLOWED` (another credential). */
       readonly code: 'OVER_ASKING' | 'PURPOSE_TYPE_NOT_ALLOWED';
       /** Offending claim paths as JSON text (names, never values). */
       readonly paths: readonly string[];
       readonly credentialQueries: readonly string[];
     }
-  | { readonly status: 'unknown-purpose'; readonly overAsking: false; readonly purpose: string };
+  | {
+      /** Neither a Haven purpose nor a registration whose declared claims Haven can read. */
+      readonly status: 'unknown-purpose';
+      readonly overAsking: false;
+      readonly purpose: string;
+    };
 
 /** A checked authorization request. */
 export interface ParsedAuthorizationRequest {
@@ -138,12 +153,37 @@ function readResponseEncryption(metadata: unknown): ResponseEncryption {
   return { jwk, encValues };
 }
 
-function checkPurpose(registration: VerifierRegistration, dcqlQuery: DcqlQuery): PurposeCheck {
-  const purpose = registration.purpose;
-  if (!Object.hasOwn(PURPOSES, purpose)) return { status: 'unknown-purpose', overAsking: false, purpose };
+// The purpose to check against: Haven's own purpose of that id, else the verifier's registration as
+// sent (its declared claims). A registration can be self-asserted, but asking beyond what one declares
+// is over-asking all the same.
+function purposeFor(
+  registration: VerifierRegistration,
+): { purpose: Purpose; basis: PurposeBasis } | undefined {
+  if (Object.hasOwn(PURPOSES, registration.purpose)) {
+    return { purpose: PURPOSES[registration.purpose] as Purpose, basis: 'haven-purpose' };
+  }
   try {
-    const report = checkDcqlAgainstPurpose(purpose, dcqlQuery);
-    return { status: 'within-purpose', overAsking: false, purpose, paths: report.paths };
+    const purpose = parsePurpose({
+      id: registration.purpose,
+      description: registration.purpose_description,
+      legalBasis: registration.legal_basis ?? '',
+      credentialTypes: registration.claims,
+    });
+    return { purpose, basis: 'registration' };
+  } catch (e) {
+    if (isHavenError(e, 'PURPOSE_INVALID')) return undefined;
+    throw e;
+  }
+}
+
+function checkPurpose(registration: VerifierRegistration, dcqlQuery: DcqlQuery): PurposeCheck {
+  const found = purposeFor(registration);
+  const purpose = registration.purpose;
+  if (found === undefined) return { status: 'unknown-purpose', overAsking: false, purpose };
+  const { basis } = found;
+  try {
+    const report = checkDcqlAgainstPurpose(found.purpose, dcqlQuery);
+    return { status: 'within-purpose', overAsking: false, purpose, basis, paths: report.paths };
   } catch (e) {
     if (!isHavenError(e, 'OVER_ASKING', 'PURPOSE_TYPE_NOT_ALLOWED')) throw e;
     const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
@@ -151,6 +191,7 @@ function checkPurpose(registration: VerifierRegistration, dcqlQuery: DcqlQuery):
       status: 'over-asking',
       overAsking: true,
       purpose,
+      basis,
       code: e.code,
       paths: list(e.details?.paths),
       credentialQueries: list(e.details?.credentialQueries),
