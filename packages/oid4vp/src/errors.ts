@@ -27,6 +27,30 @@ export const OID4VP_ERROR_CODES = [
   'OID4VP_REQUEST_EXPIRED',
   /** The request carries no (or a malformed) Haven verifier registration in `verifier_info`. */
   'OID4VP_REGISTRATION_INVALID',
+  /**
+   * The `vp_token` does not answer the DCQL query (§8.1, §6.4): not an object of query ids to arrays of
+   * presentations, an unknown query id, a required query or credential set missing, several
+   * presentations where `multiple` is false, or claims that do not satisfy the query.
+   */
+  'OID4VP_VP_TOKEN_INVALID',
+  /**
+   * A presentation in the `vp_token` fails verification: signature, issuer trust, disclosures, key
+   * binding (nonce, `aud` = full client_id, age), validity or status. `details.queryId` and
+   * `details.cause` (the underlying code) say which and why.
+   */
+  'OID4VP_PRESENTATION_INVALID',
+  /** A presentation discloses a claim the query did not ask for, or the purpose does not allow. */
+  'OID4VP_OVER_DISCLOSED',
+  /** The Authorization Response is malformed (§8): no `vp_token`/`response`, bad JWE, state mismatch. */
+  'OID4VP_RESPONSE_INVALID',
+  /** No live transaction for this response or request: unknown, expired or already answered. */
+  'OID4VP_TRANSACTION_UNKNOWN',
+  /** The front end's session or response code does not match the transaction (§13.3). */
+  'OID4VP_SESSION_INVALID',
+  /** The wallet holds no credentials that answer the query (§6.4.2: it must not answer partially). */
+  'OID4VP_NO_MATCHING_CREDENTIALS',
+  /** The verifier answered the wallet's response with an error, or not as §8.2 says. */
+  'OID4VP_VERIFIER_ERROR',
 ] as const;
 
 /** One of {@link OID4VP_ERROR_CODES}. */

@@ -17,6 +17,20 @@ export {
   zVerifierInfoEntry,
   zVerifierRegistration,
 } from './registration.js';
+export type {
+  CreatedPresentationTransaction,
+  CreatePresentationTransactionInput,
+  HandlerResponse,
+  Oid4vpVerifierConfig,
+  Oid4vpVerifierStore,
+  PresentationResult,
+  PresentedCredential,
+  SealedTransactionRequest,
+  TransactionOutcome,
+  VerifierTransactionRecord,
+  VerifyVpTokenOptions,
+  VpTokenVerification,
+} from './verifier/contracts.js';
 export {
   type CreateAuthorizationRequestOptions,
   type CreatedAuthorizationRequest,
@@ -24,6 +38,16 @@ export {
   type VerifierIdentity,
   type X509RequestSigning,
 } from './verifier/create-authorization-request.js';
+export type {
+  AuthorizationResponseBody,
+  ConsentItem,
+  CreateAuthorizationResponseOptions,
+  FetchAuthorizationRequestOptions,
+  HeldCredential,
+  PreparedPresentation,
+  VerifierAnswer,
+  WalletNetworkOptions,
+} from './wallet/contracts.js';
 export {
   type ParseAuthorizationRequestOptions,
   type ParsedAuthorizationRequest,
