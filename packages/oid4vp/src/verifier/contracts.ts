@@ -178,6 +178,8 @@ export interface Oid4vpVerifierConfig {
   readonly status: VerifyVpTokenOptions['status'];
   readonly vctBase?: string;
   readonly clock: Clock;
+  /** For tests and local development only: `http://` loopback response and request URIs. Default false. */
+  readonly allowHttpLoopback?: boolean;
 }
 
 /** Input of `createPresentationTransaction`. */

@@ -1,3 +1,4 @@
+import type { Purpose } from '@haven/credentials';
 /**
  * Server-side storage contracts beside `@haven/oid4vci`'s `Oid4vciIssuerStore` and `@haven/status`'s
  * `StatusListStore`. Implemented once over Kysely for SQLite and PostgreSQL; the same contract tests run
@@ -101,4 +102,19 @@ export interface OfferSummary {
   readonly redeemedAt?: number;
   readonly withdrawn: boolean;
   readonly hasTxCode: boolean;
+}
+
+/**
+ * The verifier's registered purposes (relying-party registrations) managed through the admin API. Each
+ * is a `Purpose` already checked with `parsePurpose`; the store keeps it as JSON under its id. Haven's
+ * built-in `PURPOSES` are not stored here and their ids are reserved.
+ */
+export interface PurposeStore {
+  /** Inserts or replaces the purpose with this id; says which. */
+  putPurpose(purpose: Purpose, now: number): Promise<'created' | 'updated'>;
+  getPurpose(id: string): Promise<Purpose | undefined>;
+  /** Every stored purpose, by id. */
+  listPurposes(): Promise<Purpose[]>;
+  /** Deletes it; false when there was none. Transactions already started keep their sealed copy. */
+  deletePurpose(id: string): Promise<boolean>;
 }
