@@ -16,10 +16,39 @@ const DNS_NAME =
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
- * Is `value` an absolute `https:` URL, or an `http:` URL on a loopback host (local use), with no
- * fragment and no credentials? Returns the parsed URL or `undefined`.
+ * Is `url` a plain `http:` URL on a loopback host (`localhost`, `127.0.0.1`, `[::1]`)? Such URLs are
+ * for tests and local development only, behind an explicit `allowHttpLoopback`.
+ *
+ * @example
+ * ```ts
+ * isLoopbackHttpUrl(new URL('http://127.0.0.1:8080/')) // true
+ * ```
  */
-export function parseEndpointUrl(value: unknown): URL | undefined {
+export function isLoopbackHttpUrl(url: URL): boolean {
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+/** Options of {@link parseClientId}. */
+export interface ParseClientIdOptions {
+  /**
+   * For tests and local development only: accept a `redirect_uri:` client on an `http:` loopback URL.
+   * Default false: on a phone, another app may listen on the loopback.
+   */
+  readonly allowHttpLoopback?: boolean;
+}
+
+/**
+ * Is `value` an absolute `https:` URL with no fragment and no credentials? With `allowHttpLoopback`
+ * (tests and local development only), an `http:` URL on a loopback host is accepted too. Returns the
+ * parsed URL or `undefined`.
+ *
+ * @example
+ * ```ts
+ * parseEndpointUrl('http://127.0.0.1:8080/response') // undefined
+ * parseEndpointUrl('http://127.0.0.1:8080/response', true)?.port // '8080'
+ * ```
+ */
+export function parseEndpointUrl(value: unknown, allowHttpLoopback = false): URL | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > CLIENT_ID_MAX) return undefined;
   let url: URL;
   try {
@@ -29,13 +58,13 @@ export function parseEndpointUrl(value: unknown): URL | undefined {
   }
   if (url.hash !== '' || value.includes('#') || url.username !== '' || url.password !== '') return undefined;
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
+  if (allowHttpLoopback === true && isLoopbackHttpUrl(url)) return url;
   return undefined;
 }
 
 /**
  * Splits and checks a `client_id` with one of the prefixes Haven supports (OpenID4VP §5.9.3):
- * `redirect_uri:` followed by an `https:` (or loopback `http:`) URL, or `x509_san_dns:` followed by a
+ * `redirect_uri:` followed by an `https:` URL (a loopback `http:` one only with `allowHttpLoopback`), or `x509_san_dns:` followed by a
  * lower-case DNS name. Anything else (no prefix, `pre-registered`, another prefix) throws
  * `OID4VP_CLIENT_ID_INVALID`.
  *
@@ -44,7 +73,7 @@ export function parseEndpointUrl(value: unknown): URL | undefined {
  * parseClientId('x509_san_dns:verifier.example.org').value // 'verifier.example.org'
  * ```
  */
-export function parseClientId(clientId: unknown): ParsedClientId {
+export function parseClientId(clientId: unknown, options: ParseClientIdOptions = {}): ParsedClientId {
   if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > CLIENT_ID_MAX) {
     failOid4vp('OID4VP_CLIENT_ID_INVALID', 'client_id must be a non-empty string');
   }
@@ -57,7 +86,7 @@ export function parseClientId(clientId: unknown): ParsedClientId {
   }
   const value = clientId.slice(colon + 1);
   if (prefix === 'redirect_uri') {
-    if (parseEndpointUrl(value) === undefined) {
+    if (parseEndpointUrl(value, options.allowHttpLoopback === true) === undefined) {
       failOid4vp('OID4VP_CLIENT_ID_INVALID', 'a redirect_uri client_id must carry an https URL');
     }
   } else if (!DNS_NAME.test(value)) {

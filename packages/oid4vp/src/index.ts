@@ -1,4 +1,9 @@
-export { type ParsedClientId, parseClientId } from './client-id.js';
+export {
+  isLoopbackHttpUrl,
+  type ParseClientIdOptions,
+  type ParsedClientId,
+  parseClientId,
+} from './client-id.js';
 export {
   CLIENT_ID_PREFIXES,
   type ClientIdPrefix,
@@ -38,6 +43,19 @@ export {
   type VerifierIdentity,
   type X509RequestSigning,
 } from './verifier/create-authorization-request.js';
+export { MemoryOid4vpVerifierStore } from './verifier/memory-store.js';
+export {
+  type CollectPresentationResultInput,
+  collectPresentationResult,
+  createPresentationTransaction,
+  getRequestObject,
+  getTransactionStatus,
+  handleAuthorizationResponse,
+  purgeExpiredTransactions,
+  TRANSACTION_TTL_SECONDS,
+  type TransactionStatus,
+} from './verifier/transactions.js';
+export { VP_TOKEN_LIMITS, verifyVpToken } from './verifier/verify-vp-token.js';
 export type {
   AuthorizationResponseBody,
   ConsentItem,
@@ -48,6 +66,8 @@ export type {
   VerifierAnswer,
   WalletNetworkOptions,
 } from './wallet/contracts.js';
+export { createAuthorizationResponse } from './wallet/create-authorization-response.js';
+export { fetchAuthorizationRequest } from './wallet/fetch-authorization-request.js';
 export {
   type ParseAuthorizationRequestOptions,
   type ParsedAuthorizationRequest,
@@ -56,6 +76,13 @@ export {
   parseAuthorizationRequest,
   type ResponseEncryption,
 } from './wallet/parse-authorization-request.js';
+export {
+  type DeclineAuthorizationRequestOptions,
+  declineAuthorizationRequest,
+  postAuthorizationResponse,
+  type WalletAuthorizationError,
+} from './wallet/post-response.js';
+export { decodeHeldCredentials, preparePresentation } from './wallet/prepare-presentation.js';
 export { type RequestUriReference, readRequestUri } from './wallet/read-request-uri.js';
 export {
   type SplitRequestObject,

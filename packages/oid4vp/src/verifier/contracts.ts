@@ -47,7 +47,10 @@ export interface PresentedCredential {
    * registered JWT claim (`iss`, `cnf`, `status`, `iat`…): those are reported above or were checked.
    */
   readonly claims: Record<string, unknown>;
-  /** The paths disclosed, each one covered by a claim path of the query. */
+  /**
+   * The paths the holder disclosed (a nested claim also lists its parent container), each claim covered
+   * by a claim path of the query.
+   */
   readonly disclosed: readonly ClaimPath[];
   /** What the status checker reported (e.g. `{ mechanism, status: 'VALID', stale }`). */
   readonly status?: unknown;

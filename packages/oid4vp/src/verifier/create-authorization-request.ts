@@ -81,6 +81,11 @@ export interface CreateAuthorizationRequestOptions {
   readonly clock: Clock;
   /** Lifetime of the signed request object (default 300 s). */
   readonly ttlSeconds?: number;
+  /**
+   * For tests and local development only: accept an `http://` loopback `redirect_uri:` client and
+   * response URI. Default false.
+   */
+  readonly allowHttpLoopback?: boolean;
 }
 
 /** What {@link createAuthorizationRequest} returns. */
@@ -186,8 +191,9 @@ export async function createAuthorizationRequest(
   options: CreateAuthorizationRequestOptions,
 ): Promise<CreatedAuthorizationRequest> {
   const purpose = resolvePurpose(options.purpose);
-  const client = parseClientId(options.clientId);
-  const responseUrl = parseEndpointUrl(options.responseUri);
+  const allowHttpLoopback = options.allowHttpLoopback === true;
+  const client = parseClientId(options.clientId, { allowHttpLoopback });
+  const responseUrl = parseEndpointUrl(options.responseUri, allowHttpLoopback);
   if (responseUrl === undefined) failOid4vp('OID4VP_OPTIONS_INVALID', 'responseUri must be an https URL');
   if (options.responseMode !== 'direct_post' && options.responseMode !== 'direct_post.jwt') {
     failOid4vp('OID4VP_OPTIONS_INVALID', 'responseMode must be direct_post or direct_post.jwt');

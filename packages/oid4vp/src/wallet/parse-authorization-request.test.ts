@@ -29,11 +29,13 @@ async function redirectParams(): Promise<Record<string, unknown>> {
 }
 
 const wallet = { verifyX5c: trustX5c(), clock };
+// The redirect_uri fixtures live on http://127.0.0.1 (local use), which needs the opt-in.
+const local = { clock, allowHttpLoopback: true };
 
 describe('parseAuthorizationRequest: round trips', () => {
   it('openid4vp §5.9.3 redirect_uri: unsigned parameters are accepted', async () => {
     const created = await createAuthorizationRequest(redirectOptions());
-    const parsed = await parseAuthorizationRequest(created.parameters, { clock });
+    const parsed = await parseAuthorizationRequest(created.parameters, local);
     expect(parsed).toMatchObject({
       client: { prefix: 'redirect_uri', value: LOCAL_RESPONSE_URI, clientId: REDIRECT_CLIENT_ID },
       signed: false,
@@ -52,7 +54,7 @@ describe('parseAuthorizationRequest: round trips', () => {
     const query = Object.fromEntries(
       Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
     );
-    const parsed = await parseAuthorizationRequest(query, { clock });
+    const parsed = await parseAuthorizationRequest(query, local);
     expect(parsed.dcqlQuery).toEqual(params.dcql_query);
   });
 
@@ -104,7 +106,7 @@ describe('parseAuthorizationRequest: round trips', () => {
         encValues: ['A256GCM', 'A128GCM'],
       }),
     );
-    const parsed = await parseAuthorizationRequest(created.parameters, { clock });
+    const parsed = await parseAuthorizationRequest(created.parameters, local);
     const encryption = parsed.responseEncryption;
     expect(encryption?.encValues).toEqual(['A256GCM', 'A128GCM']);
     if (encryption === undefined) throw new Error('no encryption');
@@ -118,7 +120,9 @@ describe('parseAuthorizationRequest: round trips', () => {
 describe('parseAuthorizationRequest: client_id prefix vs signature (openid4vp §5.9.3)', () => {
   it('openid4vp §5.9.3 a signed redirect_uri request is refused', async () => {
     const payload = { ...(await redirectParams()), aud: SELF_ISSUED_AUDIENCE };
-    await expect(parseAuthorizationRequest(signRequest(payload), wallet)).rejects.toMatchObject({
+    await expect(
+      parseAuthorizationRequest(signRequest(payload), { ...wallet, allowHttpLoopback: true }),
+    ).rejects.toMatchObject({
       code: 'OID4VP_REQUEST_SIGNATURE_INVALID',
     });
   });
@@ -212,7 +216,7 @@ describe('parseAuthorizationRequest: client_id prefix vs signature (openid4vp §
   it('openid4vp §5.9 an unknown client_id prefix is refused', async () => {
     for (const client_id of ['decentralized_identifier:did:example:1', 'verifier.example.org', undefined]) {
       await expect(
-        parseAuthorizationRequest({ ...(await redirectParams()), client_id }, { clock }),
+        parseAuthorizationRequest({ ...(await redirectParams()), client_id }, local),
       ).rejects.toMatchObject({ code: 'OID4VP_CLIENT_ID_INVALID' });
     }
     const token = signRequest({ ...(await x509Payload()), client_id: 'x509_hash:abc' });
@@ -223,7 +227,7 @@ describe('parseAuthorizationRequest: client_id prefix vs signature (openid4vp §
 
   it('openid4vp §5.9.3 redirect_uri: response_uri must equal the client identifier', async () => {
     const params = { ...(await redirectParams()), response_uri: 'http://127.0.0.1:8080/elsewhere' };
-    await expect(parseAuthorizationRequest(params, { clock })).rejects.toMatchObject({
+    await expect(parseAuthorizationRequest(params, local)).rejects.toMatchObject({
       code: 'OID4VP_CLIENT_ID_INVALID',
     });
   });
@@ -239,7 +243,7 @@ describe('parseAuthorizationRequest: client_id prefix vs signature (openid4vp §
 describe('parseAuthorizationRequest: parameters (openid4vp §5.1, §8.2)', () => {
   it('openid4vp §5.2 a request without a nonce is refused', async () => {
     const { nonce: _nonce, ...params } = await redirectParams();
-    await expect(parseAuthorizationRequest(params, { clock })).rejects.toMatchObject({
+    await expect(parseAuthorizationRequest(params, local)).rejects.toMatchObject({
       code: 'OID4VP_REQUEST_INVALID',
       details: { parameter: 'nonce' },
     });
@@ -253,7 +257,7 @@ describe('parseAuthorizationRequest: parameters (openid4vp §5.1, §8.2)', () =>
       { response_type: 'code' },
     ]) {
       await expect(
-        parseAuthorizationRequest({ ...(await redirectParams()), ...extra }, { clock }),
+        parseAuthorizationRequest({ ...(await redirectParams()), ...extra }, local),
       ).rejects.toMatchObject({ code: 'OID4VP_REQUEST_INVALID' });
     }
   });
@@ -261,14 +265,14 @@ describe('parseAuthorizationRequest: parameters (openid4vp §5.1, §8.2)', () =>
   it('openid4vp §6 a malformed dcql_query is refused', async () => {
     for (const dcql_query of [{ credentials: [] }, { credentials: [{ id: 'x' }] }, '{not json', undefined]) {
       await expect(
-        parseAuthorizationRequest({ ...(await redirectParams()), dcql_query }, { clock }),
+        parseAuthorizationRequest({ ...(await redirectParams()), dcql_query }, local),
       ).rejects.toHaveProperty(
         'code',
         expect.stringMatching(/^(DCQL_QUERY_INVALID|OID4VP_REQUEST_INVALID)$/),
       );
     }
     await expect(
-      parseAuthorizationRequest({ ...(await redirectParams()), dcql_query: { credentials: [] } }, { clock }),
+      parseAuthorizationRequest({ ...(await redirectParams()), dcql_query: { credentials: [] } }, local),
     ).rejects.toMatchObject({ code: 'DCQL_QUERY_INVALID' });
   });
 
@@ -282,7 +286,7 @@ describe('parseAuthorizationRequest: parameters (openid4vp §5.1, §8.2)', () =>
       [entry, entry],
       [{ format: HAVEN_REGISTRATION_FORMAT, data: { purpose: 'age-check' } }],
     ]) {
-      await expect(parseAuthorizationRequest({ ...params, verifier_info }, { clock })).rejects.toMatchObject({
+      await expect(parseAuthorizationRequest({ ...params, verifier_info }, local)).rejects.toMatchObject({
         code: 'OID4VP_REGISTRATION_INVALID',
       });
     }
@@ -290,7 +294,7 @@ describe('parseAuthorizationRequest: parameters (openid4vp §5.1, §8.2)', () =>
 
   it('openid4vp §8.3 direct_post.jwt without an encryption key is refused', async () => {
     const params = { ...(await redirectParams()), response_mode: 'direct_post.jwt' };
-    await expect(parseAuthorizationRequest(params, { clock })).rejects.toMatchObject({
+    await expect(parseAuthorizationRequest(params, local)).rejects.toMatchObject({
       code: 'OID4VP_REQUEST_INVALID',
       details: { parameter: 'client_metadata' },
     });
@@ -316,7 +320,7 @@ describe('parseAuthorizationRequest: parameters (openid4vp §5.1, §8.2)', () =>
 describe('parseAuthorizationRequest: registration vs DCQL (over-asking)', () => {
   it('a DCQL beyond the registered purpose is a warning, not an error', async () => {
     const params = { ...(await redirectParams()), dcql_query: OVER_ASKING_DCQL };
-    const parsed = await parseAuthorizationRequest(params, { clock });
+    const parsed = await parseAuthorizationRequest(params, local);
     expect(parsed.purposeCheck).toEqual({
       status: 'over-asking',
       overAsking: true,
@@ -330,7 +334,7 @@ describe('parseAuthorizationRequest: registration vs DCQL (over-asking)', () => 
 
   it('a credential type outside the purpose is a warning too', async () => {
     const dcql_query = dcqlForPurpose('inspector.contract-validity');
-    const parsed = await parseAuthorizationRequest({ ...(await redirectParams()), dcql_query }, { clock });
+    const parsed = await parseAuthorizationRequest({ ...(await redirectParams()), dcql_query }, local);
     expect(parsed.purposeCheck).toMatchObject({ overAsking: true, code: 'PURPOSE_TYPE_NOT_ALLOWED' });
   });
 
@@ -338,7 +342,7 @@ describe('parseAuthorizationRequest: registration vs DCQL (over-asking)', () => 
     const params = await redirectParams();
     const [entry] = params.verifier_info as { format: string; data: Record<string, unknown> }[];
     const verifier_info = [{ ...entry, data: { ...entry?.data, purpose: 'bar.age-check' } }];
-    const within = await parseAuthorizationRequest({ ...params, verifier_info }, { clock });
+    const within = await parseAuthorizationRequest({ ...params, verifier_info }, local);
     expect(within.purposeCheck).toMatchObject({
       status: 'within-purpose',
       basis: 'registration',
@@ -346,7 +350,7 @@ describe('parseAuthorizationRequest: registration vs DCQL (over-asking)', () => 
     });
     const over = await parseAuthorizationRequest(
       { ...params, verifier_info, dcql_query: OVER_ASKING_DCQL },
-      { clock },
+      local,
     );
     expect(over.purposeCheck).toMatchObject({
       status: 'over-asking',
@@ -359,10 +363,7 @@ describe('parseAuthorizationRequest: registration vs DCQL (over-asking)', () => 
     const params = await redirectParams();
     const [entry] = params.verifier_info as { format: string; data: Record<string, unknown> }[];
     const data = { ...entry?.data, purpose: 'marketing.everything', claims: { passport: [['everything']] } };
-    const parsed = await parseAuthorizationRequest(
-      { ...params, verifier_info: [{ ...entry, data }] },
-      { clock },
-    );
+    const parsed = await parseAuthorizationRequest({ ...params, verifier_info: [{ ...entry, data }] }, local);
     expect(parsed.purposeCheck).toEqual({
       status: 'unknown-purpose',
       overAsking: false,

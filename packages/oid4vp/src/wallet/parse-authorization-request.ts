@@ -31,6 +31,11 @@ export interface ParseAuthorizationRequestOptions {
    * must equal the request object's.
    */
   readonly expectedClientId?: string;
+  /**
+   * For tests and local development only: accept `http://` loopback `redirect_uri:` clients and
+   * response URIs. Default false: a wallet on a phone must never post to its own loopback.
+   */
+  readonly allowHttpLoopback?: boolean;
 }
 
 /** How a wallet must encrypt its response under `direct_post.jwt` (§8.3). */
@@ -240,12 +245,13 @@ export async function parseAuthorizationRequest(
     requestInvalid('the request must be a request object or parameters', 'request');
   }
 
+  const allowHttpLoopback = options.allowHttpLoopback === true;
   let parameters: Record<string, unknown>;
   let client: ParsedClientId;
   let x5c: readonly string[] | undefined;
   if (token !== undefined) {
     const split = splitRequestObject(token);
-    client = parseClientId(split.unverifiedPayload.client_id);
+    client = parseClientId(split.unverifiedPayload.client_id, { allowHttpLoopback });
     if (client.prefix === 'redirect_uri') {
       failOid4vp('OID4VP_REQUEST_SIGNATURE_INVALID', 'redirect_uri requests must not be signed');
     }
@@ -257,7 +263,7 @@ export async function parseAuthorizationRequest(
     x5c = verified.x5c;
   } else {
     parameters = { ...(request as Record<string, unknown>) };
-    client = parseClientId(parameters.client_id);
+    client = parseClientId(parameters.client_id, { allowHttpLoopback });
     if (client.prefix === 'x509_san_dns') {
       failOid4vp('OID4VP_REQUEST_SIGNATURE_INVALID', 'x509_san_dns requests must be signed');
     }
@@ -277,7 +283,7 @@ export async function parseAuthorizationRequest(
     requestInvalid('redirect_uri must not be present with direct_post', 'redirect_uri');
   }
   const responseUri = parameters.response_uri;
-  const responseUrl = parseEndpointUrl(responseUri);
+  const responseUrl = parseEndpointUrl(responseUri, allowHttpLoopback);
   if (responseUrl === undefined) requestInvalid('response_uri must be an https URL', 'response_uri');
   if (
     client.prefix === 'redirect_uri' ? client.value !== responseUri : responseUrl.hostname !== client.value

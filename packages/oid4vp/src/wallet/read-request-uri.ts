@@ -1,4 +1,4 @@
-import { parseClientId, parseEndpointUrl } from '../client-id.js';
+import { type ParseClientIdOptions, parseClientId, parseEndpointUrl } from '../client-id.js';
 import { failOid4vp } from '../errors.js';
 
 /** The by-reference part of an authorization request (§5.10): what to fetch and how. */
@@ -14,16 +14,21 @@ export interface RequestUriReference {
  * caller can fetch the request object through core's guarded fetcher and pass it, with
  * `expectedClientId: clientId`, to `parseAuthorizationRequest`. Throws `OID4VP_CLIENT_ID_INVALID` or
  * `OID4VP_REQUEST_INVALID` (no or bad `request_uri`, an unknown method, or `request` beside it).
+ * `http:` loopback URIs are refused unless `options.allowHttpLoopback` (tests and local development).
  *
  * @example
  * ```ts
  * const { clientId, requestUri } = readRequestUri(Object.fromEntries(url.searchParams));
  * ```
  */
-export function readRequestUri(parameters: Readonly<Record<string, unknown>>): RequestUriReference {
-  const clientId = parseClientId(parameters?.client_id).clientId;
+export function readRequestUri(
+  parameters: Readonly<Record<string, unknown>>,
+  options: ParseClientIdOptions = {},
+): RequestUriReference {
+  const allowHttpLoopback = options.allowHttpLoopback === true;
+  const clientId = parseClientId(parameters?.client_id, { allowHttpLoopback }).clientId;
   const requestUri = parameters.request_uri;
-  if (parseEndpointUrl(requestUri) === undefined) {
+  if (parseEndpointUrl(requestUri, allowHttpLoopback) === undefined) {
     failOid4vp('OID4VP_REQUEST_INVALID', 'request_uri must be an https URL', {
       details: { parameter: 'request_uri' },
     });
