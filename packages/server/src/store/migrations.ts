@@ -9,6 +9,7 @@ import {
   sql,
 } from 'kysely';
 import { migrateIssuance, undoIssuance } from './migration-0002-issuance.js';
+import { migrateVerifier, undoVerifier } from './migration-0003-verifier.js';
 
 /** The SQL dialects Haven runs on. */
 export type HavenDialect = 'sqlite' | 'postgres';
@@ -54,6 +55,10 @@ const migrationsFor = (dialect: HavenDialect): Readonly<Record<string, Migration
   '0002_issuance': {
     up: (db: Kysely<unknown>) => migrateIssuance(db, dialect),
     down: (db: Kysely<unknown>) => undoIssuance(db, dialect),
+  },
+  '0003_verifier': {
+    up: (db: Kysely<unknown>) => migrateVerifier(db, dialect),
+    down: (db: Kysely<unknown>) => undoVerifier(db),
   },
 });
 
