@@ -7,6 +7,7 @@ import { benchIssuerServer } from './issuer-server.js';
 import { benchJws } from './jws.js';
 import { benchSdJwt } from './sd-jwt.js';
 import { benchStatus } from './status.js';
+import { benchVerifierServer } from './verifier-server.js';
 import { benchW3cDataIntegrity } from './w3c-di.js';
 import { benchW3cJose } from './w3c-jose.js';
 
@@ -22,6 +23,8 @@ const GOALS: { match: RegExp; baseline: RegExp; min: number }[] = [
   { match: /^exchange, 2 workers/, baseline: /^exchange, 1 worker/, min: 1.6 },
   { match: /^admin offer\+exchange/, baseline: /^goal: /, min: 1 },
   { match: /^bulk issue via POST \/admin\/credentials\/batch/, baseline: /^goal: /, min: 1 },
+  { match: /^direct_post, 1 worker/, baseline: /^library verifyVpToken/, min: 0.5 },
+  { match: /^direct_post, 2 workers/, baseline: /^direct_post, 1 worker/, min: 1.6 },
 ];
 
 // Each suite writes its own results file; HAVEN_BENCH_SUITES=jws,sd-jwt picks suites (default: all).
@@ -32,6 +35,7 @@ const SUITES: Record<string, () => Promise<Comparison[]>> = {
   'w3c-di': benchW3cDataIntegrity,
   status: benchStatus,
   'issuer-server': benchIssuerServer,
+  'verifier-server': benchVerifierServer,
 };
 const wanted = (process.env.HAVEN_BENCH_SUITES ?? Object.keys(SUITES).join(',')).split(',');
 

@@ -356,11 +356,11 @@ describe('haven keys, claims, issue, present, verify (in process)', () => {
     ).toBe(0);
   });
 
-  test('haven demo plays every story with the expected verdicts, and --json says the same', async () => {
-    const human = await run(['demo']);
+  test('haven demo --offline plays every story with the expected verdicts, and --json says the same', async () => {
+    const human = await run(['demo', '--offline']);
     expect(human.code).toBe(0);
     expect(human.out).toContain('OVER_ASKING');
-    const result = JSON.parse((await run(['demo', '--json'])).out);
+    const result = JSON.parse((await run(['demo', '--offline', '--json'])).out);
     expect(result.ok).toBe(true);
     expect(result.steps.map((s: { outcome: string }) => s.outcome)).toEqual([
       'verified',

@@ -11,6 +11,7 @@ import {
   verifyCommand,
 } from './commands.js';
 import { formatDemo, removeDemoData, runDemo } from './demo.js';
+import { formatHttpDemo, runHttpDemo } from './demo-http.js';
 import type { CliIo } from './io.js';
 import { registerServerCommands } from './serve-commands.js';
 import {
@@ -19,6 +20,8 @@ import {
   statusPublishCommand,
   statusSetCommand,
 } from './status-commands.js';
+import { registerVerifierCommands } from './verifier-commands.js';
+import { registerWalletCommands } from './wallet-commands.js';
 
 const TYPES = 'identity-restoration|labour-contract|refugee-registration';
 
@@ -59,12 +62,26 @@ Examples:
 
   program
     .command('demo')
-    .description('play the three stories end to end (identity, labour contract, refugee registration)')
+    .description(
+      'play the three stories end to end over HTTP: a local issuer and verifier server, a wallet (identity, labour contract, refugee registration)',
+    )
     .option('--json', 'print the result as JSON')
-    .option('--data-dir <dir>', 'keep the keys, credentials and presentations in this directory')
-    .action(async (options: { json?: boolean; dataDir?: string }) => {
-      const result = await runDemo(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
-      io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatDemo(result));
+    .option('--data-dir <dir>', 'keep the server data and the wallet (or, with --offline, the files) here')
+    .option('--offline', 'the in-memory demo instead: no server, no HTTP (it adds a revocation story)')
+    .action(async (options: { json?: boolean; dataDir?: string; offline?: boolean }) => {
+      const dataDir = options.dataDir === undefined ? {} : { dataDir: options.dataDir };
+      if (options.offline) {
+        const result = await runDemo(dataDir);
+        io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatDemo(result));
+        if (result.temporary) removeDemoData(result.dataDir);
+        exitCode = result.ok ? 0 : 1;
+        return;
+      }
+      const result = await runHttpDemo({
+        ...dataDir,
+        ...(options.json ? {} : { progress: (line: string) => io.stderr(`${line}\n`) }),
+      });
+      io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatHttpDemo(result));
       if (result.temporary) removeDemoData(result.dataDir);
       exitCode = result.ok ? 0 : 1;
     });
@@ -247,6 +264,12 @@ Examples:
     });
 
   registerServerCommands(program, io, (code) => {
+    exitCode = code;
+  });
+  registerWalletCommands(program, io, (code) => {
+    exitCode = code;
+  });
+  registerVerifierCommands(program, io, (code) => {
     exitCode = code;
   });
 

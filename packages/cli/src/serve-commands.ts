@@ -16,6 +16,8 @@ export interface ServeFlags {
   readonly workers?: string;
   readonly trustProxy?: string;
   readonly issuerConfig?: string;
+  /** commander's negatable `--no-verifier`: `false` when given. */
+  readonly verifier?: boolean;
 }
 
 /** What `haven serve` passes to `startServer` (everything but the logger). */
@@ -90,6 +92,7 @@ export function parseServeFlags(
     ...(publicUrl === undefined ? {} : { publicUrl }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(flags.issuerConfig === undefined ? {} : { issuerConfigFile: flags.issuerConfig }),
+    ...(flags.verifier === false ? { verifier: false } : {}),
     dbPasswordInFlag: hasPassword(flags.db),
     adminTokenFrom: flags.adminToken !== undefined ? 'flag' : envToken !== undefined ? 'env' : 'generated',
     env,
@@ -136,7 +139,13 @@ export async function serveCommand(
     return 0;
   }
   const workers = running.workers === 1 ? '1 worker' : `${running.workers} workers`;
+  // The first line's wording is relied on by scripts (and the e2e tests) to find the address.
   io.stderr(`Haven issuer listening on ${running.url} (${workers}, ${running.database})\n`);
+  io.stderr(
+    settings.verifier === false
+      ? 'Verifier: off (--no-verifier)\n'
+      : 'Verifier: on (OpenID4VP under /oid4vp, presentation requests under /admin/presentations)\n',
+  );
   io.stderr(`Public URL: ${running.publicUrl}\n`);
   for (const warning of running.warnings) io.stderr(`${warning}\n`);
   if (!running.publicUrl.startsWith('https://')) {
@@ -181,7 +190,9 @@ export function registerServerCommands(
 ): void {
   program
     .command('serve')
-    .description('run the issuer server (OpenID4VCI + admin API); SQLite in ./.haven by default')
+    .description(
+      'run the server: issuer (OpenID4VCI) and verifier (OpenID4VP) with their admin API; SQLite in ./.haven by default',
+    )
     .option('--port <port>', 'port (default 8080)')
     .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
     .option('--data <dir>', 'data directory: master.key and the SQLite database (default ./.haven)')
@@ -200,6 +211,7 @@ export function registerServerCommands(
       '--issuer-config <file>',
       'JSON: display, legalMinimumWage, credentialValiditySeconds, vctBase (checked strictly)',
     )
+    .option('--no-verifier', 'run the issuer only: no OpenID4VP endpoints, no presentation admin API')
     .addHelpText(
       'after',
       '\nExample:\n  HAVEN_ADMIN_TOKEN=… haven serve --public-url https://issuer.example --workers 4',

@@ -48,6 +48,7 @@ export {
   type CollectPresentationResultInput,
   collectPresentationResult,
   createPresentationTransaction,
+  getAuthorizationRequestUri,
   getRequestObject,
   getTransactionStatus,
   handleAuthorizationResponse,

@@ -19,6 +19,7 @@ export {
   type RateLimitBucket,
   type RateLimitRules,
 } from './http/rate-limit.js';
+export { VERIFIER_RESPONSE_BODY_BYTES } from './http/verifier-routes.js';
 export { coarsenToUtcDay } from './issuer/build-credential.js';
 export {
   createHavenIssuer,
@@ -63,6 +64,7 @@ export { createLimitedServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from '.
 export { createServerLogger, LOG_REDACT_PATHS, type ServerLoggerOptions } from './run/server-logger.js';
 export {
   type RunningServer,
+  type ServeVerifierOptions,
   type StartServerOptions,
   startServer,
   WORKER_CONFIG_ENV,
@@ -76,9 +78,14 @@ export type {
   CredentialState,
   IssuedCredentialRecord,
   OfferSummary,
+  PurposeStore,
   RateLimitStore,
   SecretStore,
 } from './store/contracts.js';
+export type {
+  VerifierPurposesTable,
+  VerifierTransactionsTable,
+} from './store/migration-0003-verifier.js';
 export {
   type HavenDialect,
   LATEST_MIGRATION,
@@ -105,6 +112,19 @@ export type {
 export { SqlAuditLog } from './store/sql-audit-log.js';
 export { SqlCredentialRegistry } from './store/sql-credential-registry.js';
 export { SqlOid4vciStore } from './store/sql-oid4vci-store.js';
+export { SqlOid4vpStore } from './store/sql-oid4vp-store.js';
+export { SqlPurposeStore } from './store/sql-purpose-store.js';
 export { SqlRateLimitStore } from './store/sql-rate-limit-store.js';
 export { SqlSecretStore, type SqlSecretStoreOptions } from './store/sql-secret-store.js';
 export { SqlStatusListStore } from './store/sql-status-list-store.js';
+export {
+  createHavenVerifier,
+  type HavenVerifierOptions,
+  VERIFIER_PATHS,
+} from './verifier/create-haven-verifier.js';
+export type {
+  CreatePresentationInput,
+  HavenVerifier,
+  ListedPurpose,
+  PresentationStatus,
+} from './verifier/types.js';

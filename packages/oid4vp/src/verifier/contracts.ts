@@ -116,6 +116,11 @@ export interface SealedTransactionRequest {
   readonly encryptionKey?: Readonly<Record<string, unknown>>;
   /** Same-device flow: the front end's URL the wallet is sent back to, with the response code. */
   readonly redirectUri?: string;
+  /**
+   * The `openid4vp://` URI the wallet opens, so any process can show it again (e.g. as a QR code). It
+   * carries the request-id, which the record itself keeps only as an HMAC.
+   */
+  readonly authorizationRequestUri: string;
 }
 
 /**

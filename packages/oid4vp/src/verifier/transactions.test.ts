@@ -29,6 +29,7 @@ import { MemoryOid4vpVerifierStore } from './memory-store.js';
 import {
   collectPresentationResult,
   createPresentationTransaction,
+  getAuthorizationRequestUri,
   getRequestObject,
   getTransactionStatus,
   handleAuthorizationResponse,
@@ -279,6 +280,22 @@ describe('getRequestObject (openid4vp §5.10)', () => {
     const h = harness('redirect');
     const { request } = await start(h);
     expect((await getRequestObject(h.config, request.state)).status).toBe(404);
+  });
+});
+
+describe('getAuthorizationRequestUri (openid4vp §13.3 cross-device: the QR code shown again)', () => {
+  it('gives the same URI from the sealed request while the transaction can be answered, then nothing', async () => {
+    const h = harness('x509');
+    const { created, request } = await start(h);
+    expect(await getAuthorizationRequestUri(h.config, created.transactionId)).toBe(
+      created.authorizationRequestUri,
+    );
+    await handleAuthorizationResponse(h.config, encryptedForm(request));
+    expect(await getAuthorizationRequestUri(h.config, created.transactionId)).toBeUndefined();
+    const expiring = await start(h);
+    h.advance(601);
+    expect(await getAuthorizationRequestUri(h.config, expiring.created.transactionId)).toBeUndefined();
+    expect(await getAuthorizationRequestUri(h.config, 'x'.repeat(43))).toBeUndefined();
   });
 });
 

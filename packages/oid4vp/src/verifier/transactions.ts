@@ -147,6 +147,8 @@ export async function createPresentationTransaction(
   };
   const created = await createAuthorizationRequest(options);
 
+  const requestUri = created.requestObject === undefined ? undefined : `${config.requestUriBase}${requestId}`;
+  const uri = authorizationRequestUri(created.parameters, requestUri);
   const sealed: SealedTransactionRequest = {
     nonce: created.nonce,
     clientId: String(created.parameters.client_id),
@@ -155,6 +157,7 @@ export async function createPresentationTransaction(
     ...(created.requestObject === undefined ? {} : { requestObject: created.requestObject }),
     ...(encryptionKey === undefined ? {} : { encryptionKey }),
     ...(input.redirectUri === undefined ? {} : { redirectUri: input.redirectUri }),
+    authorizationRequestUri: uri,
   };
   const expiresAt = now + ttl;
   const record: VerifierTransactionRecord = {
@@ -168,23 +171,35 @@ export async function createPresentationTransaction(
     expiresAt,
   };
   await config.store.createTransaction(record);
-
-  if (created.requestObject !== undefined) {
-    const requestUri = `${config.requestUriBase}${requestId}`;
-    return {
-      transactionId: id,
-      session,
-      authorizationRequestUri: authorizationRequestUri(created.parameters, requestUri),
-      requestUri,
-      expiresAt,
-    };
-  }
   return {
     transactionId: id,
     session,
-    authorizationRequestUri: authorizationRequestUri(created.parameters),
+    authorizationRequestUri: uri,
+    ...(requestUri === undefined ? {} : { requestUri }),
     expiresAt,
   };
+}
+
+/**
+ * The `openid4vp://` URI of a transaction that can still be answered (live and unanswered), e.g. to show
+ * it again as a QR code from any server process; `undefined` otherwise. For the verifier's own front end
+ * or admin: the URI lets its bearer answer the request.
+ *
+ * @example
+ * ```ts
+ * const uri = await getAuthorizationRequestUri(config, transactionId);
+ * ```
+ */
+export async function getAuthorizationRequestUri(
+  config: Oid4vpVerifierConfig,
+  transactionId: string,
+): Promise<string | undefined> {
+  if (!isHandle(transactionId)) return undefined;
+  const record = await config.store.findTransaction(transactionId);
+  if (record === undefined || record.respondedAt !== undefined) return undefined;
+  if (!(nowOf(config) < record.expiresAt)) return undefined;
+  const uri = openRequest(config, record).authorizationRequestUri;
+  return typeof uri === 'string' ? uri : undefined;
 }
 
 const NOT_FOUND: HandlerResponse = Object.freeze(json(404, { error: 'invalid_request' }));

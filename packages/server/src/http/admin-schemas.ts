@@ -1,3 +1,4 @@
+import { PURPOSE_ID_PATTERN } from '@haven/credentials';
 import { z } from 'zod';
 import { failHttp } from './http-errors.js';
 
@@ -80,7 +81,8 @@ export const zAuditQuery = z.strictObject({
     .regex(/^[0-9]{1,15}$/)
     .transform(Number)
     .optional(),
-  target: zRecordId.optional(),
+  // A record id, or a purpose id (dots allowed) for the verifier's purpose changes.
+  target: z.union([zRecordId, z.string().regex(PURPOSE_ID_PATTERN)]).optional(),
 });
 
 const zEpochSeconds = z.number().int().min(0);

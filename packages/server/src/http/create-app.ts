@@ -1,10 +1,11 @@
 import { randomBytes } from '@haven/core';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { HavenIssuer } from '../issuer/types.js';
 import { buildOpenApiDocument } from '../openapi/openapi-document.js';
 import type { RateLimitStore } from '../store/contracts.js';
+import type { HavenVerifier } from '../verifier/types.js';
 import {
   type AdminTokenEntry,
   type AdminTokenVerifier,
@@ -12,6 +13,7 @@ import {
   requireAdmin,
 } from './admin-auth.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { registerAdminVerifierRoutes } from './admin-verifier-routes.js';
 import { registerDocsRoutes } from './docs-page.js';
 import { httpError } from './http-errors.js';
 import {
@@ -25,6 +27,7 @@ import {
 } from './rate-limit.js';
 import { logRequests } from './request-log.js';
 import { errorHandler } from './send-error.js';
+import { registerVerifierRoutes, VERIFIER_RESPONSE_BODY_BYTES } from './verifier-routes.js';
 import { registerWalletRoutes } from './wallet-routes.js';
 
 /** Body sizes, rate limits and cache lifetimes of the app. Every field has a safe default. */
@@ -38,6 +41,11 @@ export interface HttpLimits {
   readonly offerBodyBytes?: number;
   /** Form bodies (`POST /token`): default 8 KiB. */
   readonly formBodyBytes?: number;
+  /**
+   * `POST /oid4vp/response` (a `vp_token` may disclose a portrait): default
+   * {@link VERIFIER_RESPONSE_BODY_BYTES} (256 KiB).
+   */
+  readonly presentationBodyBytes?: number;
   /**
    * Requests per window, per bucket: per client address group (IPv4 address, IPv6 /64), or per admin
    * token for valid admin requests; see {@link DEFAULT_RATE_LIMITS}.
@@ -53,7 +61,10 @@ export interface HttpLimits {
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
-  readonly issuer: HavenIssuer;
+  /** The issuer (OpenID4VCI and its admin API); at least one of `issuer` and `verifier` is required. */
+  readonly issuer?: HavenIssuer;
+  /** The verifier (OpenID4VP and its admin API); without it, its routes do not exist (404). */
+  readonly verifier?: HavenVerifier;
   /** The accepted admin tokens (id + {@link hashAdminToken}), or a verifier returning the token id. */
   readonly adminTokens: readonly AdminTokenEntry[] | AdminTokenVerifier;
   /** Shared fixed-window counters (every server process counts together). */
@@ -95,8 +106,9 @@ function parseQuery(text: string): Record<string, string | string[]> {
 }
 
 /**
- * The issuer's express 5 app: the wallet-facing OpenID4VCI endpoints (CORS `*`), the admin API under
- * `/admin` (bearer admin token), `/healthz`, `/openapi.json` and `/docs`. Hardened: helmet with a
+ * The server's express 5 app: the wallet-facing OpenID4VCI endpoints of the issuer and OpenID4VP
+ * endpoints of the verifier (CORS `*`; either may be left out), the admin API under `/admin` (bearer
+ * admin token), `/healthz`, `/openapi.json` and `/docs`. Hardened: helmet with a
  * 'self'-only CSP, bounded bodies (413 before reading when `Content-Length` is too big), strict JSON (no
  * duplicate or prototype keys), flat form bodies, rate limits in the shared store, OAuth-style error
  * bodies from one table, one allow-listed log line per request. Server timeouts are set where the
@@ -109,11 +121,19 @@ function parseQuery(text: string): Record<string, string | string[]> {
  * ```
  */
 export function createApp(options: CreateAppOptions): Express {
-  const { issuer, logger, now } = options;
+  const { issuer, verifier, logger, now } = options;
+  if (issuer === undefined && verifier === undefined) {
+    throw new TypeError('createApp needs an issuer, a verifier or both');
+  }
   const limits = options.limits ?? {};
   const jsonBodyBytes = positiveInteger(limits.jsonBodyBytes, 64 * 1024, 'jsonBodyBytes');
   const offerBodyBytes = positiveInteger(limits.offerBodyBytes, 256 * 1024, 'offerBodyBytes');
   const formBodyBytes = positiveInteger(limits.formBodyBytes, 8 * 1024, 'formBodyBytes');
+  const presentationBodyBytes = positiveInteger(
+    limits.presentationBodyBytes,
+    VERIFIER_RESPONSE_BODY_BYTES,
+    'presentationBodyBytes',
+  );
   const windowSeconds = positiveInteger(limits.rateLimitWindowSeconds, 60, 'rateLimitWindowSeconds');
   const rules: RateLimitRules = { ...DEFAULT_RATE_LIMITS, ...limits.rateLimits };
   const clientKey = options.clientKey ?? randomBytes(32);
@@ -160,27 +180,41 @@ export function createApp(options: CreateAppOptions): Express {
   });
   const limiter = (bucket: RateLimitBucket) => rateLimit(counter(bucket));
 
-  registerWalletRoutes(app, {
-    issuer,
-    limiter,
-    now,
-    jsonBodyBytes,
-    formBodyBytes,
-    statusMaxAgeSeconds: positiveInteger(limits.statusMaxAgeSeconds, 300, 'statusMaxAgeSeconds'),
-    metadataMaxAgeSeconds: positiveInteger(limits.metadataMaxAgeSeconds, 300, 'metadataMaxAgeSeconds'),
-  });
-  registerAdminRoutes(app, {
-    issuer,
-    guard: [
-      requireAdmin(verify, {
-        failure: (req) => hitRateLimit(counter('adminAuthFailure'), `ip:${clientAddressGroup(req.ip)}`),
-        success: (id) => hitRateLimit(counter('admin'), `admin-token:${id}`),
-      }),
-    ],
-    jsonBodyBytes,
-    offerBodyBytes,
-    now,
-  });
+  const adminGuard = [
+    requireAdmin(verify, {
+      failure: (req) => hitRateLimit(counter('adminAuthFailure'), `ip:${clientAddressGroup(req.ip)}`),
+      success: (id) => hitRateLimit(counter('admin'), `admin-token:${id}`),
+    }),
+  ];
+  if (issuer !== undefined) {
+    registerWalletRoutes(app, {
+      issuer,
+      limiter,
+      now,
+      jsonBodyBytes,
+      formBodyBytes,
+      statusMaxAgeSeconds: positiveInteger(limits.statusMaxAgeSeconds, 300, 'statusMaxAgeSeconds'),
+      metadataMaxAgeSeconds: positiveInteger(limits.metadataMaxAgeSeconds, 300, 'metadataMaxAgeSeconds'),
+    });
+  }
+  if (verifier !== undefined) {
+    registerVerifierRoutes(app, {
+      verifier,
+      limiter,
+      responseBodyBytes: presentationBodyBytes,
+      jsonBodyBytes,
+    });
+    // Before the issuer's admin routes, which end with the /admin catch-all.
+    registerAdminVerifierRoutes(app, { verifier, guard: adminGuard, jsonBodyBytes, now });
+  }
+  if (issuer !== undefined) {
+    registerAdminRoutes(app, { issuer, guard: adminGuard, jsonBodyBytes, offerBodyBytes, now });
+  } else {
+    // Anything else under /admin: authenticate first, so the admin URL space cannot be probed.
+    app.use('/admin', ...adminGuard, (_req: Request, _res: Response, next: NextFunction) => {
+      next(httpError('SERVER_HTTP_NOT_FOUND', 'no such admin route'));
+    });
+  }
 
   app.get('/healthz', async (_req, res) => {
     res.set('Cache-Control', 'no-store');
@@ -192,7 +226,13 @@ export function createApp(options: CreateAppOptions): Express {
     }
   });
 
-  const openApi = JSON.stringify(buildOpenApiDocument({ serverUrl: issuer.credentialIssuer }));
+  const openApi = JSON.stringify(
+    buildOpenApiDocument({
+      serverUrl: issuer?.credentialIssuer ?? (verifier as HavenVerifier).publicUrl,
+      issuer: issuer !== undefined,
+      verifier: verifier !== undefined,
+    }),
+  );
   app.get('/openapi.json', (_req, res) => {
     res.set('Content-Type', 'application/json; charset=utf-8');
     res.set('Cache-Control', 'no-cache');

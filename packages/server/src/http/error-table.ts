@@ -83,6 +83,30 @@ const TABLE: ReadonlyMap<string, HttpErrorMapping> = new Map<string, HttpErrorMa
   // Thrown only at startup, by createHavenIssuer on a bad configuration (public URL, validity, limits);
   // mapped so that a request can never turn it into a 500 with a stack in the log.
   ['SERVER_ISSUER_CONFIG_INVALID', mapping(409, 'issuer_not_configured')],
+  // The verifier (@haven/oid4vp handlers and @haven/credentials purposes). Wallet-facing answers are
+  // built by the handlers themselves; these are what reaches the admin API and the front end.
+  ['OID4VP_OPTIONS_INVALID', mapping(400, 'invalid_request')],
+  ['OID4VP_REQUEST_INVALID', mapping(400, 'invalid_request')],
+  ['OID4VP_RESPONSE_INVALID', mapping(400, 'invalid_request')],
+  ['OID4VP_VP_TOKEN_INVALID', mapping(400, 'invalid_request')],
+  ['OID4VP_PRESENTATION_INVALID', mapping(400, 'invalid_request')],
+  ['OID4VP_OVER_DISCLOSED', mapping(400, 'invalid_request')],
+  ['OID4VP_TRANSACTION_UNKNOWN', mapping(404, 'not_found')],
+  // The front end's session secret (or response code) is wrong: the same answer for an unknown transaction.
+  ['OID4VP_SESSION_INVALID', mapping(401, 'invalid_token')],
+  ['PURPOSE_INVALID', mapping(400, 'invalid_request', true)],
+  ['PURPOSE_UNKNOWN', mapping(400, 'invalid_request')],
+  ['PURPOSE_TYPE_NOT_ALLOWED', mapping(400, 'invalid_request')],
+  ['DCQL_QUERY_INVALID', mapping(400, 'invalid_request', true)],
+  [
+    'OVER_ASKING',
+    {
+      status: 400,
+      error: 'invalid_request',
+      description: 'OVER_ASKING: the query asks for more than the purpose allows',
+      exposePaths: true,
+    },
+  ],
   ['SERVER_STORE_QUERY_INVALID', mapping(400, 'invalid_request')],
   ['SERVER_STORE_CURSOR_INVALID', mapping(400, 'invalid_request')],
   ['SERVER_STORE_NOT_FOUND', mapping(404, 'not_found')],

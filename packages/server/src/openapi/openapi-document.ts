@@ -13,6 +13,14 @@ import {
   zOfferSummary,
   zSearchCredentialsQuery,
 } from '../http/admin-schemas.js';
+import {
+  zCollectResultBody,
+  zCreatedPresentation,
+  zCreatePresentationBody,
+  zListedPurpose,
+  zPresentationStatus,
+  zPurpose,
+} from '../http/admin-verifier-schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -82,6 +90,169 @@ const OK_JSON = (description: string, schema: Json = { type: 'object' }): Json =
 export interface OpenApiDocumentOptions {
   /** The server's public URL (the Credential Issuer Identifier). */
   readonly serverUrl?: string;
+  /** Document the issuer's routes (default true). */
+  readonly issuer?: boolean;
+  /** Document the verifier's routes (default true). */
+  readonly verifier?: boolean;
+}
+
+const PURPOSE_ID_PARAMETER: Json = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9.-]{0,62}[a-z0-9])?$' },
+};
+
+const TRANSACTION_ID_PARAMETER: Json = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' },
+};
+
+/** The verifier's paths: its admin API and the OpenID4VP endpoints for wallets and front ends. */
+function verifierPaths(): Json {
+  return {
+    '/admin/purposes': {
+      get: adminOperation({
+        operationId: 'listPurposes',
+        summary: "List purposes: Haven's built-in ones (builtIn: true, read-only) and the registered ones",
+        responses: {
+          200: OK_JSON('Every purpose', {
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', items: ref('ListedPurpose') } },
+          }),
+          ...ERRORS(400, 401, 429),
+        },
+      }),
+    },
+    '/admin/purposes/{id}': {
+      get: adminOperation({
+        operationId: 'getPurpose',
+        summary: 'Read one purpose',
+        parameters: [PURPOSE_ID_PARAMETER],
+        responses: { 200: OK_JSON('The purpose', ref('ListedPurpose')), ...ERRORS(401, 404, 429) },
+      }),
+      put: adminOperation({
+        operationId: 'putPurpose',
+        summary:
+          'Register or replace a purpose (relying-party registration). Its id must equal the path; a ' +
+          'built-in id is refused (409); an invalid purpose is 400 (PURPOSE_INVALID, with paths)',
+        parameters: [PURPOSE_ID_PARAMETER],
+        requestBody: { required: true, content: jsonContent(ref('Purpose')) },
+        responses: {
+          200: OK_JSON('Replaced', ref('ListedPurpose')),
+          201: OK_JSON('Registered', ref('ListedPurpose')),
+          ...ERRORS(400, 401, 404, 409, 413, 415, 429),
+        },
+      }),
+      delete: adminOperation({
+        operationId: 'deletePurpose',
+        summary: 'Delete a registered purpose (transactions already started keep their copy)',
+        parameters: [PURPOSE_ID_PARAMETER],
+        responses: { 204: { description: 'Deleted' }, ...ERRORS(401, 404, 409, 429) },
+      }),
+    },
+    '/admin/presentations': {
+      post: adminOperation({
+        operationId: 'createPresentation',
+        summary:
+          'Start a presentation request (OpenID4VP §13.3) for a purpose; the session secret is shown once ' +
+          'and is what the front end collects the result with. A dcql_query beyond the purpose is 400 (OVER_ASKING)',
+        requestBody: { required: true, content: jsonContent(ref('CreatePresentationRequest')) },
+        responses: {
+          201: OK_JSON('The transaction', ref('CreatedPresentation')),
+          ...ERRORS(400, 401, 413, 415, 429),
+        },
+      }),
+    },
+    '/admin/presentations/{id}': {
+      get: adminOperation({
+        operationId: 'getPresentation',
+        summary: "A presentation transaction's status (metadata only, never claims)",
+        parameters: [TRANSACTION_ID_PARAMETER],
+        responses: { 200: OK_JSON('The status', ref('PresentationStatus')), ...ERRORS(401, 404, 429) },
+      }),
+    },
+    '/admin/presentations/{id}/qr': {
+      get: adminOperation({
+        operationId: 'presentationQrCode',
+        summary:
+          'The authorization request URI as a QR code (SVG) while the transaction is pending; 409 when ' +
+          'it was started by another server process',
+        parameters: [TRANSACTION_ID_PARAMETER],
+        responses: {
+          200: {
+            description: 'An SVG QR code of openid4vp://?…',
+            content: { 'image/svg+xml': { schema: { type: 'string' } } },
+          },
+          ...ERRORS(401, 404, 409, 429),
+        },
+      }),
+    },
+    '/oid4vp/requests/{requestId}': {
+      get: walletOperation({
+        operationId: 'presentationRequestObject',
+        summary:
+          'The signed request object behind a request_uri (OpenID4VP §5.10), while the request is open',
+        parameters: [{ ...TRANSACTION_ID_PARAMETER, name: 'requestId' }],
+        responses: {
+          200: {
+            description: 'The request object',
+            content: { 'application/oauth-authz-req+jwt': { schema: { type: 'string' } } },
+          },
+          ...ERRORS(404, 429),
+        },
+      }),
+    },
+    '/oid4vp/response': {
+      post: walletOperation({
+        operationId: 'presentationResponse',
+        summary:
+          'The wallet posts its Authorization Response here (direct_post: vp_token and state; ' +
+          'direct_post.jwt: response). Body limit 256 KiB by default',
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: {
+                type: 'object',
+                properties: {
+                  vp_token: { type: 'string', description: 'JSON object of query ids to presentations' },
+                  state: { type: 'string' },
+                  response: { type: 'string', description: 'The encrypted response (direct_post.jwt)' },
+                  error: { type: 'string' },
+                  error_description: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          200: OK_JSON('Accepted; may carry redirect_uri (same-device flow)'),
+          ...ERRORS(400, 413, 415, 429),
+        },
+      }),
+    },
+    '/oid4vp/results/{transactionId}': {
+      post: walletOperation({
+        operationId: 'presentationResult',
+        summary:
+          'The front end collects the result once with its session secret (Authorization: Bearer ' +
+          '<session>) and the response code of a same-device redirect, if any',
+        security: [{ presentationSession: [] }],
+        parameters: [{ ...TRANSACTION_ID_PARAMETER, name: 'transactionId' }],
+        requestBody: { required: false, content: jsonContent(ref('CollectPresentationResult')) },
+        responses: {
+          200: OK_JSON(
+            'pending, expired, collected, accepted (purpose and the verified credentials), rejected (code) or declined',
+          ),
+          ...ERRORS(400, 401, 404, 413, 415, 429),
+        },
+      }),
+    },
+  };
 }
 
 /**
@@ -96,19 +267,32 @@ export interface OpenApiDocumentOptions {
  * ```
  */
 export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json {
+  const document = buildFullDocument(options);
+  const withIssuer = options.issuer ?? true;
+  const withVerifier = options.verifier ?? true;
+  const verifierOnly = new Set(Object.keys(verifierPaths()));
+  const paths = Object.fromEntries(
+    Object.entries(document.paths as Json).filter(([path]) =>
+      path === '/healthz' ? true : verifierOnly.has(path) ? withVerifier : withIssuer,
+    ),
+  );
+  return { ...document, paths };
+}
+
+function buildFullDocument(options: OpenApiDocumentOptions): Json {
   const limitedJson = (description: string, schema: Json) => OK_JSON(description, schema);
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Haven issuer',
+      title: 'Haven issuer and verifier',
       version: '0.1.0',
       description:
-        'OpenID4VCI issuer (pre-authorized code flow) and its admin API. Admin calls need `Authorization: Bearer <admin token>`. Errors are `{error, error_description}`; rate-limited calls answer 429 `slow_down` with `Retry-After`.',
+        'OpenID4VCI issuer (pre-authorized code flow), OpenID4VP verifier (DCQL, SD-JWT VC) and their admin API. Admin calls need `Authorization: Bearer <admin token>`. Errors are `{error, error_description}`; rate-limited calls answer 429 `slow_down` with `Retry-After`.',
     },
     ...(options.serverUrl === undefined ? {} : { servers: [{ url: options.serverUrl }] }),
     tags: [
       { name: 'admin', description: 'Offers, issued credentials and the audit log (admin token)' },
-      { name: 'wallet', description: 'OpenID4VCI endpoints and metadata for wallets (CORS *)' },
+      { name: 'wallet', description: 'OpenID4VCI and OpenID4VP endpoints and metadata for wallets (CORS *)' },
       { name: 'operations', description: 'Health and documentation' },
     ],
     components: {
@@ -118,6 +302,11 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json
           type: 'http',
           scheme: 'bearer',
           description: 'The OpenID4VCI access token from /token (Authorization header only)',
+        },
+        presentationSession: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The session secret POST /admin/presentations returned (Authorization header only)',
         },
       },
       schemas: {
@@ -130,6 +319,12 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json
         IssuedBatch: schemaOf(zIssuedBatch),
         AuditEntry: schemaOf(zAuditEntry),
         Error: schemaOf(zErrorBody),
+        Purpose: schemaOf(zPurpose),
+        ListedPurpose: schemaOf(zListedPurpose),
+        CreatePresentationRequest: schemaOf(zCreatePresentationBody),
+        CreatedPresentation: schemaOf(zCreatedPresentation),
+        PresentationStatus: schemaOf(zPresentationStatus),
+        CollectPresentationResult: schemaOf(zCollectResultBody),
         TokenRequest: {
           type: 'object',
           required: ['grant_type', 'pre-authorized_code'],
@@ -143,6 +338,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Json
       },
     },
     paths: {
+      ...verifierPaths(),
       '/admin/offers': {
         post: adminOperation({
           operationId: 'createOffer',

@@ -16,6 +16,28 @@ const zIssuerDisplayEntry = z.strictObject({
     .optional(),
 });
 
+const zHttpsUrl = z
+  .string()
+  .max(512)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' && !/[?#]/.test(value) && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'an https URL without query or fragment');
+
+/** The verifier's identity and trust (`verifier` in the configuration file). */
+const zServeVerifierConfig = z.strictObject({
+  /** Shown to holders before they consent (OpenID4VP `verifier_info`). */
+  legalName: z.string().trim().min(1).max(200).optional(),
+  /** Whom holders contact to have presented data deleted (an email address or URL). */
+  deletionContact: z.string().trim().min(1).max(320).optional(),
+  /** Trusted issuers beside this server's own issuer. */
+  trustedIssuers: z.array(zHttpsUrl).max(100).optional(),
+});
+
 /**
  * The issuer settings an operator may set for `startServer` (`haven serve --issuer-config FILE`). Strict:
  * an unknown key is an error, so a misspelt setting never silently falls back to its default.
@@ -43,6 +65,7 @@ export const zServeIssuerConfig = z.strictObject({
       }
     }, 'an https URL without query, fragment or trailing slash')
     .optional(),
+  verifier: zServeVerifierConfig.optional(),
 });
 
 /** The issuer settings of {@link zServeIssuerConfig}. */

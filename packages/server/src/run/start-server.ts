@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { digest, HavenError, isHavenError } from '@haven/core';
 import type { Oid4vciLimits } from '@haven/oid4vci';
+import type { ResponseMode } from '@haven/oid4vp';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import {
@@ -19,6 +20,8 @@ import { loadOrCreateMasterSecret } from '../issuer/master-secret.js';
 import type { HavenIssuer } from '../issuer/types.js';
 import { type HavenDatabase, openDatabase } from '../store/open-database.js';
 import { SqlRateLimitStore } from '../store/sql-rate-limit-store.js';
+import { createHavenVerifier } from '../verifier/create-haven-verifier.js';
+import type { HavenVerifier } from '../verifier/types.js';
 import { describeDatabase } from './describe-database.js';
 import { loadServeIssuerConfig, parseServeIssuerConfig, type ServeIssuerConfig } from './issuer-config.js';
 import { publicUrlWarnings } from './public-url-warnings.js';
@@ -37,6 +40,21 @@ const SHUTDOWN_MESSAGE = 'haven:shutdown';
 const RATE_LIMIT_PURGE_MS = 5 * 60_000;
 const MAX_WORKERS = 256;
 const ADMIN_TOKEN = /^[A-Za-z0-9\-._~+/]{32,512}=*$/;
+
+/**
+ * The verifier's settings for {@link startServer} (plain data: cluster workers get them as JSON).
+ * Every field has a default.
+ */
+export interface ServeVerifierOptions {
+  /** Shown to holders (`verifier_info`); default the issuer's first display name, else the public host. */
+  readonly legalName?: string;
+  /** Whom holders contact to have presented data deleted; default the public URL. */
+  readonly deletionContact?: string;
+  /** Further trusted issuers (https URLs) beside the issuer of this server. */
+  readonly trustedIssuers?: readonly string[];
+  /** Default response mode of new presentation requests (default `direct_post.jwt`). */
+  readonly responseMode?: ResponseMode;
+}
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -71,6 +89,13 @@ export interface StartServerOptions {
   readonly httpLimits?: HttpLimits;
   readonly serverLimits?: ServerLimits;
   readonly issuerLimits?: Oid4vciLimits;
+  /** Run the issuer (OpenID4VCI and its admin API); default true. */
+  readonly issuer?: boolean;
+  /**
+   * Run the verifier (OpenID4VP and its admin API) beside the issuer, or alone with `issuer: false`;
+   * default on. `false` switches it off (its routes are 404).
+   */
+  readonly verifier?: boolean | ServeVerifierOptions;
   /** Stop gracefully on SIGTERM / SIGINT (default true). */
   readonly handleSignals?: boolean;
   /** How long in-flight requests may take to finish on shutdown (ms, default 10,000). */
@@ -113,6 +138,9 @@ interface WorkerConfig {
   readonly httpLimits?: HttpLimits;
   readonly serverLimits?: ServerLimits;
   readonly issuerLimits?: Oid4vciLimits;
+  readonly issuer: boolean;
+  /** `false`, or the verifier's settings. */
+  readonly verifier: false | ServeVerifierOptions;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -147,6 +175,16 @@ function checkOptions(options: StartServerOptions) {
   if (options.publicUrl === undefined && port === 0 && workers > 1) {
     failRun('SERVER_RUN_CONFIG_INVALID', 'port 0 with several workers needs an explicit public URL');
   }
+  const verifier: false | ServeVerifierOptions =
+    options.verifier === false
+      ? false
+      : options.verifier === true || options.verifier === undefined
+        ? {}
+        : options.verifier;
+  const issuer = options.issuer ?? true;
+  if (!issuer && verifier === false) {
+    failRun('SERVER_RUN_CONFIG_INVALID', 'run the issuer, the verifier or both');
+  }
   if (options.issuerConfig !== undefined && options.issuerConfigFile !== undefined) {
     failRun('SERVER_RUN_CONFIG_INVALID', 'pass the issuer configuration or its file, not both');
   }
@@ -167,6 +205,8 @@ function checkOptions(options: StartServerOptions) {
     dbUrl,
     issuerConfig,
     trustProxy,
+    issuer,
+    verifier,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
   };
 }
@@ -199,8 +239,16 @@ function closeHttpServer(server: Server, timeoutMs: number): Promise<void> {
 
 interface ServingParts {
   readonly database: HavenDatabase;
-  readonly issuer: HavenIssuer;
+  readonly issuer?: HavenIssuer;
+  readonly verifier?: HavenVerifier;
   readonly clientKey: Uint8Array;
+}
+
+/** Closes what was opened (verifier, issuer, database), in that order. */
+async function closeParts(parts: ServingParts): Promise<void> {
+  await parts.verifier?.close();
+  await parts.issuer?.close();
+  await parts.database.close();
 }
 
 /** Builds the app over an open database and issuer and routes `server` requests to it. */
@@ -216,7 +264,8 @@ function attachApp(
 ): () => void {
   const rateLimits = new SqlRateLimitStore(parts.database.db);
   const app = createApp({
-    issuer: parts.issuer,
+    ...(parts.issuer === undefined ? {} : { issuer: parts.issuer }),
+    ...(parts.verifier === undefined ? {} : { verifier: parts.verifier }),
     adminTokens: config.adminTokens,
     rateLimits,
     logger,
@@ -236,9 +285,11 @@ function attachApp(
       logger.warn({ code: isHavenError(error) ? error.code : 'UNEXPECTED' }, 'rate-limit purge failed');
     });
     // Every worker purges; the statements are idempotent, so overlapping purges only repeat work.
-    parts.issuer.purgeExpired().catch((error: unknown) => {
-      logger.warn({ code: isHavenError(error) ? error.code : 'UNEXPECTED' }, 'expired-state purge failed');
-    });
+    for (const part of [parts.issuer, parts.verifier]) {
+      part?.purgeExpired().catch((error: unknown) => {
+        logger.warn({ code: isHavenError(error) ? error.code : 'UNEXPECTED' }, 'expired-state purge failed');
+      });
+    }
   }, RATE_LIMIT_PURGE_MS);
   purge.unref();
   return () => clearInterval(purge);
@@ -285,7 +336,10 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 async function openIssuer(
-  config: Pick<WorkerConfig, 'dataDir' | 'dbUrl' | 'publicUrl' | 'issuerLimits' | 'issuerConfig'>,
+  config: Pick<
+    WorkerConfig,
+    'dataDir' | 'dbUrl' | 'publicUrl' | 'issuerLimits' | 'issuerConfig' | 'issuer' | 'verifier'
+  >,
   env: Readonly<Record<string, string | undefined>>,
   migrate: boolean,
   logger: Logger,
@@ -293,16 +347,52 @@ async function openIssuer(
   const master = loadOrCreateMasterSecret({ dataDir: config.dataDir, env });
   if (master.source === 'created') logger.info({ source: master.source }, 'master secret created');
   const database = await openDatabase({ url: config.dbUrl, migrate });
+  let issuer: HavenIssuer | undefined;
   try {
-    const issuer = await createHavenIssuer({
+    issuer = config.issuer
+      ? await createHavenIssuer({
+          database,
+          publicUrl: config.publicUrl,
+          masterSecret: master.secret,
+          ...(config.issuerLimits === undefined ? {} : { limits: config.issuerLimits }),
+          ...issuerSettings(config.issuerConfig),
+        })
+      : undefined;
+    const verifier =
+      config.verifier === false
+        ? undefined
+        : await createHavenVerifier({
+            database,
+            publicUrl: config.publicUrl,
+            masterSecret: master.secret,
+            verifier: {
+              legalName:
+                config.verifier.legalName ??
+                config.issuerConfig?.verifier?.legalName ??
+                config.issuerConfig?.display?.[0]?.name ??
+                new URL(config.publicUrl).host,
+              deletionContact:
+                config.verifier.deletionContact ??
+                config.issuerConfig?.verifier?.deletionContact ??
+                config.publicUrl,
+            },
+            ...(issuer === undefined ? {} : { issuer }),
+            trustedIssuers: [
+              ...(config.issuerConfig?.verifier?.trustedIssuers ?? []),
+              ...(config.verifier.trustedIssuers ?? []),
+            ],
+            ...(config.verifier.responseMode === undefined
+              ? {}
+              : { responseMode: config.verifier.responseMode }),
+          });
+    return {
       database,
-      publicUrl: config.publicUrl,
-      masterSecret: master.secret,
-      ...(config.issuerLimits === undefined ? {} : { limits: config.issuerLimits }),
-      ...issuerSettings(config.issuerConfig),
-    });
-    return { database, issuer, clientKey: clientKeyFrom(master.secret) };
+      ...(issuer === undefined ? {} : { issuer }),
+      ...(verifier === undefined ? {} : { verifier }),
+      clientKey: clientKeyFrom(master.secret),
+    };
   } catch (error) {
+    await issuer?.close();
     await database.close();
     throw error;
   }
@@ -392,6 +482,8 @@ async function runSingle(
         publicUrl,
         issuerLimits: options.issuerLimits,
         issuerConfig: checked.issuerConfig,
+        issuer: checked.issuer,
+        verifier: checked.verifier,
       },
       prepared.env,
       true,
@@ -413,8 +505,7 @@ async function runSingle(
     stopping ??= (async () => {
       stopPurge();
       await closeHttpServer(server, checked.shutdownTimeoutMs);
-      await parts.issuer.close();
-      await parts.database.close();
+      await closeParts(parts);
       logger.info('stopped');
       removeSignals();
       done.resolve();
@@ -453,13 +544,14 @@ async function runPrimary(
       publicUrl,
       issuerLimits: options.issuerLimits,
       issuerConfig: checked.issuerConfig,
+      issuer: checked.issuer,
+      verifier: checked.verifier,
     },
     prepared.env,
     true,
     logger,
   );
-  await parts.issuer.close();
-  await parts.database.close();
+  await closeParts(parts);
 
   const config: WorkerConfig = {
     host: checked.host,
@@ -473,6 +565,8 @@ async function runPrimary(
     ...(options.httpLimits === undefined ? {} : { httpLimits: options.httpLimits }),
     ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
     ...(options.issuerLimits === undefined ? {} : { issuerLimits: options.issuerLimits }),
+    issuer: checked.issuer,
+    verifier: checked.verifier,
     shutdownTimeoutMs: checked.shutdownTimeoutMs,
   };
   const workerEnv = { [WORKER_CONFIG_ENV]: JSON.stringify(config) };
@@ -585,8 +679,7 @@ async function runWorker(
       process.off('message', onMessage);
       stopPurge();
       await closeHttpServer(server, config.shutdownTimeoutMs);
-      await parts.issuer.close();
-      await parts.database.close();
+      await closeParts(parts);
       removeSignals();
       done.resolve();
       // Let the process end: the IPC channel is the last thing keeping it alive.

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { VerifierPurposesTable, VerifierTransactionsTable } from './migration-0003-verifier.js';
 
 // Times are epoch seconds in `bigint` columns. PostgreSQL's `pg` returns int8 as a string; the pool
 // openDatabase builds parses it to a number (refusing anything beyond 2^53), and the stores convert with
@@ -150,4 +151,6 @@ export interface HavenSchema {
   audit_log: AuditLogTable;
   rate_limits: RateLimitsTable;
   secrets: SecretsTable;
+  verifier_transactions: VerifierTransactionsTable;
+  verifier_purposes: VerifierPurposesTable;
 }
