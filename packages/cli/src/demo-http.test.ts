@@ -10,7 +10,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('runHttpDemo: the three stories and two refusals over real HTTP', () => {
+describe('runHttpDemo: the three stories and three refusals over real HTTP', () => {
   let result: HttpDemoResult;
 
   test('every verdict is the expected one; each story went offer → receive → request → consent → verdict', async () => {
@@ -23,6 +23,7 @@ describe('runHttpDemo: the three stories and two refusals over real HTTP', () =>
       ['inspector.contract-validity', 'verified', 'verified', true],
       ['refugee-services.registration-check', 'verified', 'verified', true],
       ['clinic.identity-minimal', 'refused', 'refused', true],
+      ['inspector.contract-validity', 'refused', 'refused', true],
       ['clinic.identity-minimal', 'refused', 'refused', true],
     ]);
     expect(result.ok).toBe(true);
@@ -38,7 +39,7 @@ describe('runHttpDemo: the three stories and two refusals over real HTTP', () =>
   }, 30_000);
 
   test('ARF data minimisation: each verifier got its purpose’s claims, the rest stayed hidden', () => {
-    const [age, contract, refugee, tampered, overAsking] = result.steps;
+    const [age, contract, refugee, tampered, revoked, overAsking] = result.steps;
     expect(age?.disclosed).toEqual(['age_over_18']);
     expect(age?.hidden).toEqual(
       expect.arrayContaining(['given_name', 'family_name', 'birthdate', 'nationalities']),
@@ -51,6 +52,9 @@ describe('runHttpDemo: the three stories and two refusals over real HTTP', () =>
     // rfc9901 §7.1: an altered disclosure makes the verifier reject the presentation.
     expect(tampered?.title).toContain('altered');
     expect(tampered?.code).toBeDefined();
+    // token status list: after the employer revokes it, the same contract is refused on its status.
+    expect(revoked?.title).toContain('revokes');
+    expect(revoked?.code).toBe('OID4VP_PRESENTATION_INVALID');
     // The wallet refuses a request beyond the registered purpose before anything is shared.
     expect(overAsking?.code).toBe('OVER_ASKING');
   });
@@ -68,7 +72,14 @@ describe('runHttpDemo: the three stories and two refusals over real HTTP', () =>
       .trim()
       .split('\n')
       .map((line) => (JSON.parse(line) as { outcome: string }).outcome);
-    expect(outcomes).toEqual(['shared', 'shared', 'shared', 'refused-by-verifier', 'refused-over-asking']);
+    expect(outcomes).toEqual([
+      'shared',
+      'shared',
+      'shared',
+      'refused-by-verifier',
+      'refused-by-verifier',
+      'refused-over-asking',
+    ]);
     for (const value of ['Amal', '1990-04-12', 'Specimen Textiles', '1850', 'Yusuf']) {
       expect(log).not.toContain(value);
     }
@@ -80,7 +91,7 @@ describe('runHttpDemo: the three stories and two refusals over real HTTP', () =>
     expect(http.code, http.err).toBe(0);
     const played = JSON.parse(http.out) as HttpDemoResult;
     expect(played.ok).toBe(true);
-    expect(played.steps).toHaveLength(5);
+    expect(played.steps).toHaveLength(6);
     expect(played.temporary).toBe(true);
     expect(existsSync(played.dataDir)).toBe(false);
     const offline = await runHaven(['demo', '--offline', '--json']);

@@ -81,8 +81,9 @@ function requestUrl(parameters: Readonly<Record<string, unknown>>): string {
  * SQLite in the data directory) on a random 127.0.0.1 port, and a wallet directory. Each story: an admin
  * offer with a tx_code → the wallet receives (OpenID4VCI) → the verifier requests a presentation for its
  * purpose → the wallet shows it and consents → the response is posted (OpenID4VP) → the verdict.
- * Then two refusals: a presentation altered in transit (the verifier rejects it) and a verifier asking
- * beyond its registered purpose (the wallet refuses before anything is shared).
+ * Then three refusals: a presentation altered in transit (the verifier rejects it), the labour contract
+ * presented again after the employer revoked it (its status list says so), and a verifier asking beyond
+ * its registered purpose (the wallet refuses before anything is shared).
  *
  * @example
  * ```ts
@@ -135,12 +136,19 @@ async function playStories(
   progress(`Haven server (issuer and verifier) listening on ${server}`);
   const wallet = join(dataDir, 'wallet');
   const fetch = createGuardedFetch({ allowHttpLoopback: true, maxBytes: 1024 * 1024 });
-  const admin = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
+  const admin = async (
+    path: string,
+    body?: unknown,
+    method: 'GET' | 'POST' = 'POST',
+  ): Promise<Record<string, unknown>> => {
     const response = await fetch({
       url: `${server}${path}`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const parsed = response.json();
     if (response.status < 200 || response.status > 299 || !isJsonObject(parsed)) {
@@ -166,12 +174,12 @@ async function playStories(
     const stored = summary.stored[0];
     trace.push({ step: 'wallet received and verified the credential', ok: stored !== undefined });
     if (stored === undefined) throw new CliError('the wallet received no credential', 1);
-    return stored.credential;
+    return { credential: stored.credential, offerId: String(offer.offerId) };
   };
 
   const story = async (title: string, type: CredentialTypeId, purpose: string) => {
     const trace: HttpDemoStep['trace'][number][] = [];
-    const credential = await receive(type, trace);
+    const { credential, offerId } = await receive(type, trace);
     let respondError: string | undefined;
     const { verdict } = await requestPresentation(
       // The wallet answers before the first poll; the timeout only bounds a failed story.
@@ -227,6 +235,7 @@ async function playStories(
       trace,
     });
     progress(`${exact ? '✔' : '✘'} ${title}`);
+    return offerId;
   };
 
   try {
@@ -235,7 +244,7 @@ async function playStories(
       'identity-restoration',
       'age-check',
     );
-    await story(
+    const contractOffer = await story(
       'An employer issues a labour contract; an inspector checks it is valid, with wage and hours',
       'labour-contract',
       'inspector.contract-validity',
@@ -292,6 +301,56 @@ async function playStories(
         trace,
       });
       progress(`${ok ? '✔' : '✘'} A presentation altered in transit`);
+    }
+
+    // Refusal 3: the employer revokes the contract (its status list entry flips); the inspector's next
+    // check of the same credential fails on its status.
+    {
+      const trace: HttpDemoStep['trace'][number][] = [];
+      const found = await admin(
+        `/admin/credentials?offer=${encodeURIComponent(contractOffer)}`,
+        undefined,
+        'GET',
+      );
+      const items = Array.isArray(found.items) ? (found.items as { id?: unknown }[]) : [];
+      const id = items[0]?.id;
+      if (typeof id !== 'string') throw new CliError('the demo server lists no issued contract', 1);
+      await admin(`/admin/credentials/${encodeURIComponent(id)}/revoke`);
+      trace.push({ step: 'the employer revoked the contract', ok: true });
+      const purpose = 'inspector.contract-validity';
+      const { verdict } = await requestPresentation(
+        { server, adminToken, purpose, responseMode: 'direct_post.jwt', timeout: '5', json: true },
+        quiet,
+        {
+          env: {},
+          onCreated: async (created) => {
+            try {
+              await respondCommand(
+                created.authorizationRequestUri,
+                { wallet, yes: true, allowHttpLoopback: true },
+                quiet,
+              );
+            } catch {
+              // The verifier's refusal reaches the wallet as an error; the verdict below is what counts.
+            }
+            trace.push({ step: 'the wallet presented the revoked contract', ok: true });
+          },
+        },
+      );
+      const ok = verdict.status === 'rejected';
+      trace.push({ step: `verdict ${verdict.status}`, ok });
+      steps.push({
+        title: 'The employer revokes the contract; the inspector checks it again',
+        verifier: purpose,
+        expected: 'refused',
+        outcome: verdict.status === 'accepted' ? 'verified' : 'refused',
+        ...(verdict.code === undefined ? {} : { code: verdict.code }),
+        disclosed: [],
+        hidden: [],
+        ok,
+        trace,
+      });
+      progress(`${ok ? '✔' : '✘'} The employer revokes the contract`);
     }
 
     // Refusal 2: a clinic whose request asks for nationalities, beyond its registered purpose. Haven's

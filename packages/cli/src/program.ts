@@ -67,7 +67,7 @@ Examples:
     )
     .option('--json', 'print the result as JSON')
     .option('--data-dir <dir>', 'keep the server data and the wallet (or, with --offline, the files) here')
-    .option('--offline', 'the in-memory demo instead: no server, no HTTP (it adds a revocation story)')
+    .option('--offline', 'the in-memory demo instead: no server, no HTTP')
     .action(async (options: { json?: boolean; dataDir?: string; offline?: boolean }) => {
       const dataDir = options.dataDir === undefined ? {} : { dataDir: options.dataDir };
       if (options.offline) {

@@ -238,12 +238,24 @@ export async function createHavenVerifier(options: HavenVerifierOptions): Promis
       ? {}
       : { keys: { [options.issuer.credentialIssuer]: localIssuerKeys(options.issuer) } }),
   });
-  const status = createTokenStatusListChecker({
-    fetch,
-    clock,
-    issuerKey: (header, _list, claims) => issuerKey(header, { iss: claims.iss }),
-    allowHttpLoopback: loopbackHttp,
-  });
+  const checker = () =>
+    createTokenStatusListChecker({
+      fetch,
+      clock,
+      issuerKey: (header, _list, claims) => issuerKey(header, { iss: claims.iss }),
+      allowHttpLoopback: loopbackHttp,
+    });
+  // The co-located issuer's lists come from this process (no network, and nobody learns who is checked),
+  // so none is kept: each check reads the list the issuer serves now (signed once, re-signed after every
+  // change), and a revocation counts at once. Other issuers' lists are cached for their `ttl`, which also
+  // keeps an issuer from seeing each verification.
+  const remoteStatus = checker();
+  const localIssuer = options.issuer?.credentialIssuer;
+  const localStatus: Oid4vpVerifierConfig['status'] = (reference, claims) => checker()(reference, claims);
+  const status: Oid4vpVerifierConfig['status'] = (reference, claims) =>
+    localIssuer !== undefined && claims.iss === localIssuer
+      ? localStatus(reference, claims)
+      : remoteStatus(reference, claims);
 
   const responseUri = `${publicUrl}${VERIFIER_PATHS.response}`;
   const config: Oid4vpVerifierConfig = {
