@@ -40,6 +40,8 @@ describe('application-defined purposes (relying-party registrations kept by the 
     ['an id ending with a dot', { ...BAR, id: 'bar.' }, 'id'],
     ['an empty description', { ...BAR, description: '  ' }, 'description'],
     ['no legal basis', { ...BAR, legalBasis: undefined }, 'legalBasis'],
+    ['a terminal escape in the description', { ...BAR, description: 'Age \u001b[2Jcheck' }, 'description'],
+    ['a bidi override in the legal basis', { ...BAR, legalBasis: 'Law \u202e' }, 'legalBasis'],
     ['no credential type', { ...BAR, credentialTypes: {} }, 'credentialTypes'],
     ['an unknown type', { ...BAR, credentialTypes: { passport: [['x']] } }, 'credentialTypes.?'],
     [

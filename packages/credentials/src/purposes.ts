@@ -165,8 +165,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// Control and bidirectional-formatting characters: purpose text is shown to holders before consent, so
+// it must not be able to reorder or hide what they read.
+const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
 function text(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.trim().length > 0 && value.length <= max;
+  return (
+    typeof value === 'string' && value.trim().length > 0 && value.length <= max && !UNSAFE_TEXT.test(value)
+  );
 }
 
 /**

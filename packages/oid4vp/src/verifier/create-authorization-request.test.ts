@@ -116,6 +116,22 @@ describe('createAuthorizationRequest: request contents', () => {
     });
   });
 
+  it('openid4vp §6.1.1 a DCQL with trusted_authorities is refused: Haven does not enforce them', async () => {
+    const dcql = dcqlForPurpose('age-check', { credentialTypes: ['refugee-registration'] });
+    const [query] = dcql.credentials;
+    const withAuthorities = {
+      credentials: [
+        { ...query, trusted_authorities: [{ type: 'aki', values: ['s9tIpPmhxdiuNkHMEWNpYim8S8Y'] }] },
+      ],
+    };
+    await expect(
+      createAuthorizationRequest(redirectOptions({ dcql: withAuthorities })),
+    ).rejects.toMatchObject({
+      code: 'OID4VP_OPTIONS_INVALID',
+    });
+    expect((await createAuthorizationRequest(redirectOptions({ dcql }))).dcqlQuery).toEqual(dcql);
+  });
+
   it('an explicit DCQL within the purpose is sent as given', async () => {
     const dcql = dcqlForPurpose('age-check', { credentialTypes: ['refugee-registration'] });
     const created = await createAuthorizationRequest(redirectOptions({ dcql }));

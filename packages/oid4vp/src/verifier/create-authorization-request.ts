@@ -158,6 +158,11 @@ function clientMetadataFor(options: CreateAuthorizationRequestOptions): Record<s
 function dcqlFor(purpose: Purpose, dcql: unknown): DcqlQuery {
   if (dcql === undefined) return dcqlForPurpose(purpose);
   const query = parseDcqlQuery(dcql);
+  // §6.1.1: Haven's response validation does not check trusted authorities, so it must not ask for them
+  // (a verifier would believe they were enforced).
+  if (query.credentials.some((c) => c.trusted_authorities !== undefined)) {
+    failOid4vp('OID4VP_OPTIONS_INVALID', 'trusted_authorities is not supported by this verifier');
+  }
   // The verifier's own guard (ARF RPRC_21): nothing beyond the registered purpose leaves this function.
   checkDcqlAgainstPurpose(purpose, query);
   return query;

@@ -325,7 +325,8 @@ describe('openid4vp §6.4.1 / ARF RPRC_21: nothing disclosed beyond the query an
     const twoNationalities = issueCredential('identity-restoration', {
       claims: { nationalities: ['SN', 'FR'] },
     });
-    const base = RIGHT_TO_WORK.credentials[0] as DcqlQuery['credentials'][number];
+    // The purpose query's own claims (and the claim sets naming them) give way to one claim with values.
+    const { claim_sets: _sets, ...base } = RIGHT_TO_WORK.credentials[0] as DcqlQuery['credentials'][number];
     const query: DcqlQuery = {
       credentials: [{ ...base, claims: [{ path: ['nationalities', null], values: ['SN'] }] }],
     };
@@ -503,5 +504,52 @@ describe('openid4vp §6 / purposes: the query itself must stay within the purpos
       verifyVpToken(ageToken(present(identity, [['age_over_18']])), options({ dcqlQuery: RIGHT_TO_WORK })),
     );
     expect(error.code).toBe('OVER_ASKING');
+  });
+});
+
+describe('openid4vp §6.4.1: claim_sets — the verifier asked for one combination', () => {
+  const vct = vctFor('identity-restoration');
+  const EITHER_NAME: DcqlQuery = {
+    credentials: [
+      {
+        id: 'identity',
+        format: 'dc+sd-jwt',
+        meta: { vct_values: [vct] },
+        claims: [
+          { id: 'given', path: ['given_name'] },
+          { id: 'family', path: ['family_name'] },
+        ],
+        claim_sets: [['given'], ['family']],
+      },
+    ],
+  };
+  const clinic = (dcqlQuery: DcqlQuery) => options({ dcqlQuery, purpose: 'clinic.identity-minimal' });
+
+  it('openid4vp §6.4.1: one alternative alone is accepted, and only its claim is returned', async () => {
+    const result = await verifyVpToken(
+      { identity: [present(identity, [['family_name']])] },
+      clinic(EITHER_NAME),
+    );
+    expect(Object.keys(result.credentials[0]?.claims ?? {})).toEqual(['family_name']);
+  });
+
+  it('openid4vp §6.4.1: the claims of two alternatives together are over-disclosure', async () => {
+    const both = present(identity, [['given_name'], ['family_name']]);
+    const error = await rejection(verifyVpToken({ identity: [both] }, clinic(EITHER_NAME)));
+    expect(error.code).toBe('OID4VP_OVER_DISCLOSED');
+  });
+
+  it('openid4vp §6.4.1: a purpose query with an optional claim accepts a credential without it', async () => {
+    const query = dcqlForPurpose('inspector.contract-validity', {
+      claims: { 'labour-contract': INSPECTOR_PATHS },
+    });
+    expect(query.credentials[0]?.claim_sets).toBeDefined();
+    const withoutEnd = INSPECTOR_PATHS.filter((p) => p[0] !== 'end_date');
+    const result = await verifyVpToken(
+      { labour_contract: [present(contract, withoutEnd)] },
+      options({ dcqlQuery: query, purpose: 'inspector.contract-validity' }),
+    );
+    expect(result.credentials[0]?.claims).not.toHaveProperty('end_date');
+    expect(result.credentials[0]?.claims).toHaveProperty('wage');
   });
 });

@@ -304,21 +304,46 @@ async function verifyPresentation(
   if (!evaluation.satisfied) invalidToken('a presentation does not satisfy its Credential Query', queryId);
 
   // Nothing beyond the query and the purpose (ARF RPRC_21): every disclosed path, and every plain claim
-  // that is not a registered one, must be covered by both.
+  // that is not a registered one, must be covered by both. With `claim_sets` (§6.4.1) the verifier asked
+  // for ONE of the combinations, so everything disclosed must fit a single set the presentation satisfies:
+  // two alternatives' claims together (an exact birth date beside `age_over_18`) are over-disclosure.
   const purposePaths: AllowedPath[] = claimsForPurpose(purpose, type.id).map((path) => ({ path }));
-  const queryPaths: AllowedPath[] = (query.claims ?? []).map((c) =>
-    c.values === undefined ? { path: c.path } : { path: c.path, values: c.values },
-  );
-  const allowedByBoth = (path: ClaimPath) =>
-    queryPaths.some((a) => claimPathCovers(a.path, path)) &&
-    purposePaths.some((a) => claimPathCovers(a.path, path));
-  const towards = (path: ClaimPath) => queryPaths.some((a) => leadsTo(path, a.path));
-  const extraDisclosed = result.disclosed.filter((path) => !allowedByBoth(path) && !towards(path));
-  if (extraDisclosed.length > 0) overDisclosed(queryId, index, extraDisclosed);
-  const fromQuery = selectAllowedClaims(result.claims, queryPaths);
-  const fromPurpose = selectAllowedClaims(result.claims, purposePaths);
-  const extra = [...fromQuery.extra, ...fromPurpose.extra];
-  if (extra.length > 0) overDisclosed(queryId, index, extra);
+  const allClaims = query.claims ?? [];
+  const candidates =
+    query.claim_sets === undefined
+      ? [{ claims: allClaims, set: undefined }]
+      : query.claim_sets.map((set) => ({
+          claims: allClaims.filter((c) => c.id !== undefined && set.includes(c.id)),
+          set,
+        }));
+  let firstExtra: ClaimPath[] | undefined;
+  let chosen: { queryPaths: AllowedPath[] } | undefined;
+  for (const candidate of candidates) {
+    const queryPaths: AllowedPath[] = candidate.claims.map((c) =>
+      c.values === undefined ? { path: c.path } : { path: c.path, values: c.values },
+    );
+    const allowedByBoth = (path: ClaimPath) =>
+      queryPaths.some((a) => claimPathCovers(a.path, path)) &&
+      purposePaths.some((a) => claimPathCovers(a.path, path));
+    const towards = (path: ClaimPath) => queryPaths.some((a) => leadsTo(path, a.path));
+    const extra: ClaimPath[] = [
+      ...result.disclosed.filter((path) => !allowedByBoth(path) && !towards(path)),
+      ...selectAllowedClaims(result.claims, queryPaths).extra,
+      ...selectAllowedClaims(result.claims, purposePaths).extra,
+    ];
+    const satisfied =
+      candidate.set === undefined ||
+      evaluateDcqlQuery({ credentials: [{ ...single, claim_sets: [candidate.set] }] }, [
+        { id: 'presented', format: 'dc+sd-jwt', vct, claims: result.claims },
+      ]).satisfied;
+    if (extra.length === 0 && satisfied) {
+      chosen = { queryPaths };
+      break;
+    }
+    if (extra.length > 0) firstExtra ??= extra;
+  }
+  if (chosen === undefined) overDisclosed(queryId, index, firstExtra ?? []);
+  const fromQuery = selectAllowedClaims(result.claims, chosen.queryPaths);
 
   const presented: PresentedCredential = {
     queryId,
