@@ -144,7 +144,9 @@ export async function serveCommand(
   io.stderr(
     settings.verifier === false
       ? 'Verifier: off (--no-verifier)\n'
-      : 'Verifier: on (OpenID4VP under /oid4vp, presentation requests under /admin/presentations)\n',
+      : `Verifier: on (OpenID4VP under /oid4vp, presentation requests under /admin/presentations)${
+          running.verifierClientId === undefined ? '' : `, client_id ${running.verifierClientId}`
+        }\n`,
   );
   io.stderr(`Public URL: ${running.publicUrl}\n`);
   for (const warning of running.warnings) io.stderr(`${warning}\n`);
@@ -169,6 +171,32 @@ export async function serveCommand(
 }
 
 const TYPES = 'identity-restoration|labour-contract|refugee-registration';
+
+/** `haven serve --help`: the --issuer-config file format (strict JSON, every key optional) and an example. */
+const SERVE_HELP = `
+--issuer-config FILE (strict JSON, at most 64 KiB; an unknown key is an error; every key optional):
+  display                    [{"name": "…", "locale": "en"}]   issuer names, one per locale
+  legalMinimumWage           {"amount": "1850.00", "currency": "EUR", "period": "month"}
+  credentialValiditySeconds  integer, 1 to 50 years
+  vctBase                    https URL (no query, fragment or trailing slash)
+  verifier                   the verifier's identity and trust:
+    legalName                shown to holders before they consent (default: display name or host)
+    deletionContact          email address or URL for deletion requests (default: the public URL)
+    trustedIssuers           ["https://…"] issuers trusted beside this server's own
+    x509                     {"certificateChainFile": "chain.pem", "privateKeyFile": "verifier.key"}
+                             sign requests as x509_san_dns: PEM chain (leaf first, each issued by the
+                             next) and the leaf's unencrypted PKCS#8 EC P-256 key, readable by its
+                             owner only (chmod 600); relative paths are relative to FILE's directory
+    dnsName                  with x509: the client_id is x509_san_dns:<dnsName>; it must be a DNS SAN
+                             of the leaf and the host of --public-url
+  Without x509 the verifier is redirect_uri:<public URL>/oid4vp/response (unsigned requests).
+
+Example:
+  HAVEN_ADMIN_TOKEN=… haven serve --public-url https://issuer.example --workers 4
+  haven serve --public-url https://verifier.example.org --issuer-config haven.json
+    with haven.json: {"verifier": {"legalName": "Example Inspectorate",
+      "x509": {"certificateChainFile": "chain.pem", "privateKeyFile": "verifier.key"},
+      "dnsName": "verifier.example.org"}}`;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -209,13 +237,10 @@ export function registerServerCommands(
     )
     .option(
       '--issuer-config <file>',
-      'JSON: display, legalMinimumWage, credentialValiditySeconds, vctBase (checked strictly)',
+      'JSON: display, legalMinimumWage, credentialValiditySeconds, vctBase, verifier (checked strictly; see below)',
     )
     .option('--no-verifier', 'run the issuer only: no OpenID4VP endpoints, no presentation admin API')
-    .addHelpText(
-      'after',
-      '\nExample:\n  HAVEN_ADMIN_TOKEN=… haven serve --public-url https://issuer.example --workers 4',
-    )
+    .addHelpText('after', SERVE_HELP)
     .action(async (options) => {
       setExitCode(await serveCommand(options, io));
     });

@@ -114,3 +114,12 @@ export {
   type SyncSigner,
   verifySignature,
 } from './signer.js';
+export {
+  assertKeyMatchesCertificate,
+  type CertificateChain,
+  importPrivateKeyPem,
+  readCertificateChainPem,
+  sanDnsNamesOfDer,
+  X509_CHAIN_MAX_CERTIFICATES,
+  X509_PEM_MAX_LENGTH,
+} from './x509.js';

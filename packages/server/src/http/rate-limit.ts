@@ -7,9 +7,20 @@ import { httpError } from './http-errors.js';
 /**
  * The rate-limited groups of routes. `admin` counts valid admin requests per admin token;
  * `adminAuthFailure` counts failed admin authentications per client address; the others count per
- * client address.
+ * client address. `requestObject`, `presentationResponse` and `presentationResult` are the verifier's
+ * (OpenID4VP request objects, wallet responses, front-end result polls), apart from the issuer's so
+ * that traffic on one role never uses up the other's allowance.
  */
-export type RateLimitBucket = 'token' | 'credential' | 'nonce' | 'offers' | 'admin' | 'adminAuthFailure';
+export type RateLimitBucket =
+  | 'token'
+  | 'credential'
+  | 'nonce'
+  | 'offers'
+  | 'admin'
+  | 'adminAuthFailure'
+  | 'requestObject'
+  | 'presentationResponse'
+  | 'presentationResult';
 
 /** Requests allowed per key (client address group or admin token) and window, per bucket. */
 export type RateLimitRules = Readonly<Record<RateLimitBucket, number>>;
@@ -18,7 +29,9 @@ export type RateLimitRules = Readonly<Record<RateLimitBucket, number>>;
  * Defaults, per 60-second window. The token endpoint is the strictest per client (it is where codes and
  * tx_codes are guessed); the numbers leave room for a camp or office where many people share one public
  * address. `admin` is per admin token, so unauthenticated traffic can never use up a valid token's
- * allowance; `adminAuthFailure` is per client address and only counts failed attempts.
+ * allowance; `adminAuthFailure` is per client address and only counts failed attempts. Verifier routes
+ * have buckets of their own: request objects and wallet responses come once per presentation, result
+ * polls about once a second per waiting front end.
  */
 export const DEFAULT_RATE_LIMITS: RateLimitRules = Object.freeze({
   token: 30,
@@ -27,6 +40,11 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = Object.freeze({
   offers: 60,
   admin: 600,
   adminAuthFailure: 60,
+  // One request object and one response per presentation; room for a busy checkpoint behind one address.
+  requestObject: 60,
+  presentationResponse: 60,
+  // Front ends poll for their result (about one a second while a holder decides).
+  presentationResult: 120,
 });
 
 /** Options of {@link rateLimit} and {@link hitRateLimit}. */

@@ -75,7 +75,7 @@ export function registerVerifierRoutes(app: Express, ctx: VerifierRouteContext):
   app.get(
     requestPath,
     walletCors,
-    ctx.limiter('offers'),
+    ctx.limiter('requestObject'),
     handle(async (req, res) => {
       const requestId = String(req.params.requestId ?? '');
       if (!HANDLE.test(requestId)) failHttp('SERVER_HTTP_NOT_FOUND', 'no such request');
@@ -88,7 +88,7 @@ export function registerVerifierRoutes(app: Express, ctx: VerifierRouteContext):
   app.post(
     VERIFIER_PATHS.response,
     walletCors,
-    ctx.limiter('credential'),
+    ctx.limiter('presentationResponse'),
     ...readFormBody(ctx.responseBodyBytes),
     handle(async (req, res) => {
       send(res, await verifier.authorizationResponse(req.body as Record<string, string>));
@@ -100,8 +100,8 @@ export function registerVerifierRoutes(app: Express, ctx: VerifierRouteContext):
   app.post(
     resultPath,
     walletCors,
-    // Front ends poll this: the 120-a-minute bucket, not the token endpoint's 30.
-    ctx.limiter('nonce'),
+    // Front ends poll this: a bucket of its own, sized for polling.
+    ctx.limiter('presentationResult'),
     ...readJsonBody(ctx.jsonBodyBytes),
     handle(async (req, res) => {
       if (Object.keys(req.query as object).length > 0) {

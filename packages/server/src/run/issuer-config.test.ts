@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHavenError } from '@haven/core';
@@ -93,5 +93,36 @@ describe('issuer configuration (haven serve --issuer-config)', () => {
     ]) {
       expect(() => loadServeIssuerConfig(path), path).toThrow(code('SERVER_RUN_CONFIG_INVALID'));
     }
+  });
+
+  test("verifier x509 files and DNS name: set together, strictly; relative paths are the file's own", () => {
+    const x509 = { certificateChainFile: 'pki/chain.pem', privateKeyFile: '/etc/haven/verifier.key' };
+    const verifier = { legalName: 'Example Inspectorate', x509, dnsName: 'verifier.example.org' };
+    expect(parseServeIssuerConfig({ verifier })).toEqual({ verifier });
+    expect(pathsOf(() => parseServeIssuerConfig({ verifier: { x509 } }))).toEqual(['verifier.dnsName']);
+    expect(pathsOf(() => parseServeIssuerConfig({ verifier: { dnsName: 'verifier.example.org' } }))).toEqual([
+      'verifier.dnsName',
+    ]);
+    expect(
+      pathsOf(() => parseServeIssuerConfig({ verifier: { ...verifier, x509: { ...x509, password: 'x' } } })),
+    ).toEqual(['verifier.x509.password']);
+    expect(
+      pathsOf(() =>
+        parseServeIssuerConfig({
+          verifier: { ...verifier, x509: { certificateChainFile: '', privateKeyFile: 1 } },
+        }),
+      ),
+    ).toEqual(['verifier.x509.certificateChainFile', 'verifier.x509.privateKeyFile']);
+    expect(pathsOf(() => parseServeIssuerConfig({ verifier: { ...verifier, dnsName: 'a b' } }))).toEqual([
+      'verifier.dnsName',
+    ]);
+    const sub = join(dir, 'conf');
+    mkdirSync(sub);
+    const path = join(sub, 'haven.json');
+    writeFileSync(path, JSON.stringify({ verifier }));
+    expect(loadServeIssuerConfig(path).verifier?.x509).toEqual({
+      certificateChainFile: join(sub, 'pki/chain.pem'),
+      privateKeyFile: '/etc/haven/verifier.key',
+    });
   });
 });

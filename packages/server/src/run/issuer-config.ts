@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { isHavenError, parseStrictJson } from '@haven/core';
 import { zWage } from '@haven/credentials';
 import { z } from 'zod';
@@ -28,15 +29,40 @@ const zHttpsUrl = z
     }
   }, 'an https URL without query or fragment');
 
+/** A file path (relative ones are resolved against the configuration file's directory when loaded). */
+const zFilePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((value) => !value.includes('\0'), 'a file path');
+
 /** The verifier's identity and trust (`verifier` in the configuration file). */
-const zServeVerifierConfig = z.strictObject({
-  /** Shown to holders before they consent (OpenID4VP `verifier_info`). */
-  legalName: z.string().trim().min(1).max(200).optional(),
-  /** Whom holders contact to have presented data deleted (an email address or URL). */
-  deletionContact: z.string().trim().min(1).max(320).optional(),
-  /** Trusted issuers beside this server's own issuer. */
-  trustedIssuers: z.array(zHttpsUrl).max(100).optional(),
-});
+const zServeVerifierConfig = z
+  .strictObject({
+    /** Shown to holders before they consent (OpenID4VP `verifier_info`). */
+    legalName: z.string().trim().min(1).max(200).optional(),
+    /** Whom holders contact to have presented data deleted (an email address or URL). */
+    deletionContact: z.string().trim().min(1).max(320).optional(),
+    /** Trusted issuers beside this server's own issuer. */
+    trustedIssuers: z.array(zHttpsUrl).max(100).optional(),
+    /** An `x509_san_dns` verifier (OpenID4VP §5.9.3): the PEM files of its certificate chain and key. */
+    x509: z
+      .strictObject({
+        certificateChainFile: zFilePath,
+        privateKeyFile: zFilePath,
+      })
+      .optional(),
+    /** The `x509_san_dns` DNS name: a SAN of the leaf certificate and the public URL's host. */
+    dnsName: z
+      .string()
+      .max(253)
+      .regex(/^[A-Za-z0-9.-]+$/, 'a DNS name')
+      .optional(),
+  })
+  .refine((value) => (value.x509 === undefined) === (value.dnsName === undefined), {
+    message: 'x509 and dnsName are set together',
+    path: ['dnsName'],
+  });
 
 /**
  * The issuer settings an operator may set for `startServer` (`haven serve --issuer-config FILE`). Strict:
@@ -98,7 +124,8 @@ export function parseServeIssuerConfig(value: unknown): ServeIssuerConfig {
 
 /**
  * Reads and checks an issuer configuration file (strict JSON, at most 64 KiB, see
- * {@link zServeIssuerConfig}); throws `SERVER_RUN_CONFIG_INVALID` when it cannot be read or is not valid.
+ * {@link zServeIssuerConfig}); relative `verifier.x509` file paths are resolved against the file's own
+ * directory. Throws `SERVER_RUN_CONFIG_INVALID` when it cannot be read or is not valid.
  *
  * @example
  * ```ts
@@ -123,5 +150,20 @@ export function loadServeIssuerConfig(path: string): ServeIssuerConfig {
       ...(isHavenError(error) ? { cause: error } : {}),
     });
   }
-  return parseServeIssuerConfig(value);
+  const config = parseServeIssuerConfig(value);
+  const x509 = config.verifier?.x509;
+  if (x509 === undefined) return config;
+  // Paths in the file are the file's own: relative ones are relative to its directory, not to the cwd.
+  const base = dirname(resolve(path));
+  const inFileDir = (file: string) => (isAbsolute(file) ? file : resolve(base, file));
+  return {
+    ...config,
+    verifier: {
+      ...config.verifier,
+      x509: {
+        certificateChainFile: inFileDir(x509.certificateChainFile),
+        privateKeyFile: inFileDir(x509.privateKeyFile),
+      },
+    },
+  };
 }

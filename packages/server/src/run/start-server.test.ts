@@ -1,9 +1,26 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  importPrivateKeyPem,
+  readCertificateChainPem,
+  sanDnsNamesOfDer,
+  systemClock,
+  toPublicJwk,
+} from '@haven/core';
 import { claimsTemplate } from '@haven/credentials';
+import { parseAuthorizationRequest } from '@haven/oid4vp';
 import { afterAll, describe, expect, test } from 'vitest';
 import { captureLogger } from '../http/fixtures/test-server.test-helper.js';
 import { describeDatabase } from './describe-database.js';
@@ -338,6 +355,197 @@ describe('startServer: issuer settings, trust proxy, database URL secrecy', () =
     const error = failure as Error;
     expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain('pw-7Hq2xZ');
     expect(raw.join('')).not.toContain('pw-7Hq2xZ');
+  });
+});
+
+/**
+ * A directory with the x509 test PKI (fixtures/: a leaf for verifier.example.org and its root, made once
+ * with OpenSSL) and the leaf key at mode 0600 (git does not keep file modes).
+ */
+function x509Dir(keyMode = 0o600): { dir: string; chain: string; key: string } {
+  const dir = tempDir();
+  const chain = join(dir, 'chain.pem');
+  const key = join(dir, 'verifier.key');
+  copyFileSync(new URL('./fixtures/x509-chain.pem', import.meta.url), chain);
+  copyFileSync(new URL('./fixtures/x509-leaf-key.pem', import.meta.url), key);
+  chmodSync(key, keyMode);
+  return { dir, chain, key };
+}
+
+describe('startServer, an x509_san_dns verifier (OpenID4VP §5.9.3)', () => {
+  const base = () => ({ port: 0, workers: 1, env: {}, handleSignals: false, logger: captureLogger().logger });
+
+  test('openid4vp §5.10: requests are signed with the configured chain and served by request_uri', async () => {
+    const pki = x509Dir();
+    const running = await startServer({
+      ...base(),
+      dataDir: tempDir(),
+      publicUrl: 'https://verifier.example.org',
+      verifier: {
+        x509: { certificateChainFile: pki.chain, privateKeyFile: pki.key },
+        dnsName: 'verifier.example.org',
+      },
+    });
+    try {
+      expect(running.verifierClientId).toBe('x509_san_dns:verifier.example.org');
+      const created = await fetch(`${running.url}/admin/presentations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${running.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ purpose: 'age-check' }),
+      });
+      expect(created.status).toBe(201);
+      const body = (await created.json()) as { authorization_request_uri: string; request_uri?: string };
+      const uri = new URL(body.authorization_request_uri);
+      expect(uri.searchParams.get('client_id')).toBe('x509_san_dns:verifier.example.org');
+      expect(uri.searchParams.get('request_uri')).toBe(body.request_uri);
+      expect(uri.searchParams.has('dcql_query')).toBe(false);
+      const requestUri = new URL(String(body.request_uri));
+      expect(requestUri.origin).toBe('https://verifier.example.org');
+      const answer = await fetch(`${running.url}${requestUri.pathname}`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('application/oauth-authz-req+jwt');
+      const requestObject = await answer.text();
+      // The wallet side (§5.10, §5.9.3): the chain it is shown is the configured one, the request object
+      // verifies under its leaf key, and the leaf names the client's DNS name.
+      const chain = readCertificateChainPem(readFileSync(pki.chain, 'utf8')).x5c;
+      const leafKey = toPublicJwk(importPrivateKeyPem(readFileSync(pki.key, 'utf8')));
+      const seen: (readonly string[])[] = [];
+      const parsed = await parseAuthorizationRequest(requestObject, {
+        clock: systemClock(),
+        expectedClientId: 'x509_san_dns:verifier.example.org',
+        verifyX5c: (x5c) => {
+          seen.push(x5c);
+          return {
+            publicJwk: leafKey,
+            sanDnsNames: sanDnsNamesOfDer(Buffer.from(x5c[0] as string, 'base64')),
+          };
+        },
+      });
+      expect(seen).toEqual([chain]);
+      expect(parsed).toMatchObject({
+        signed: true,
+        responseUri: 'https://verifier.example.org/oid4vp/response',
+      });
+      expect(parsed.client.clientId).toBe('x509_san_dns:verifier.example.org');
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test("the issuer configuration file carries the verifier x509 section; relative paths are the file's", async () => {
+    const pki = x509Dir();
+    const configFile = join(pki.dir, 'haven.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        verifier: {
+          legalName: 'Example Inspectorate',
+          x509: { certificateChainFile: 'chain.pem', privateKeyFile: 'verifier.key' },
+          dnsName: 'verifier.example.org',
+        },
+      }),
+    );
+    const running = await startServer({
+      ...base(),
+      dataDir: tempDir(),
+      publicUrl: 'https://verifier.example.org',
+      issuerConfigFile: configFile,
+    });
+    try {
+      expect(running.verifierClientId).toBe('x509_san_dns:verifier.example.org');
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('without x509 the verifier stays redirect_uri', async () => {
+    const running = await startServer({ ...base(), dataDir: tempDir(), publicUrl: 'https://issuer.example' });
+    try {
+      expect(running.verifierClientId).toBe('redirect_uri:https://issuer.example/oid4vp/response');
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('a wrong DNS name, a loose key file or a half setting is refused before anything is created', async () => {
+    const pki = x509Dir();
+    const loose = x509Dir(0o644);
+    const files = { certificateChainFile: pki.chain, privateKeyFile: pki.key };
+    const cases: { publicUrl?: string; verifier: Record<string, unknown> }[] = [
+      // The DNS name is not the public URL's host (§5.9.3: the wallet compares the response_uri host).
+      { publicUrl: 'https://issuer.example', verifier: { x509: files, dnsName: 'verifier.example.org' } },
+      // Not a SAN of the leaf.
+      { publicUrl: 'https://issuer.example', verifier: { x509: files, dnsName: 'issuer.example' } },
+      // No public URL: http://127.0.0.1:<port> can never be the DNS name.
+      { verifier: { x509: files, dnsName: 'verifier.example.org' } },
+      {
+        publicUrl: 'https://verifier.example.org',
+        verifier: {
+          x509: { certificateChainFile: loose.chain, privateKeyFile: loose.key },
+          dnsName: 'verifier.example.org',
+        },
+      },
+      { publicUrl: 'https://verifier.example.org', verifier: { x509: files } },
+      { publicUrl: 'https://verifier.example.org', verifier: { dnsName: 'verifier.example.org' } },
+      {
+        publicUrl: 'https://verifier.example.org',
+        verifier: {
+          x509: { certificateChainFile: pki.key, privateKeyFile: pki.key },
+          dnsName: 'verifier.example.org',
+        },
+      },
+    ];
+    for (const [index, settings] of cases.entries()) {
+      const dataDir = join(tempDir(), 'data');
+      await expect(
+        startServer({ ...base(), dataDir, ...settings } as Parameters<typeof startServer>[0]),
+        String(index),
+      ).rejects.toEqual(code('SERVER_RUN_CONFIG_INVALID'));
+      expect(existsSync(dataDir), String(index)).toBe(false);
+    }
+    const configFile = join(pki.dir, 'half.json');
+    writeFileSync(configFile, JSON.stringify({ verifier: { dnsName: 'verifier.example.org' } }));
+    const dataDir = join(tempDir(), 'data');
+    await expect(
+      startServer({
+        ...base(),
+        dataDir,
+        publicUrl: 'https://verifier.example.org',
+        issuerConfigFile: configFile,
+      }),
+    ).rejects.toEqual(code('SERVER_RUN_CONFIG_INVALID'));
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  test("verifier routes count in buckets of their own, apart from the issuer's", async () => {
+    const running = await startServer({
+      ...base(),
+      dataDir: tempDir(),
+      publicUrl: 'https://issuer.example',
+      httpLimits: { rateLimits: { requestObject: 1, presentationResult: 1, presentationResponse: 1 } },
+    });
+    try {
+      const handle = 'AAAAAAAAAAAAAAAAAAAAAA';
+      const requestObject = () => fetch(`${running.url}/oid4vp/requests/${handle}`);
+      expect((await requestObject()).status).toBe(404);
+      expect((await requestObject()).status).toBe(429);
+      const result = () => fetch(`${running.url}/oid4vp/results/${handle}`, { method: 'POST' });
+      expect((await result()).status).toBe(401);
+      expect((await result()).status).toBe(429);
+      const response = () =>
+        fetch(`${running.url}/oid4vp/response`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'state=x',
+        });
+      expect((await response()).status).not.toBe(429);
+      expect((await response()).status).toBe(429);
+      // The issuer's buckets were not touched by any of that.
+      expect((await fetch(`${running.url}/nonce`, { method: 'POST' })).status).toBe(200);
+      expect((await fetch(`${running.url}/nonce`, { method: 'POST' })).status).toBe(200);
+    } finally {
+      await running.stop();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { digest, HavenError, isHavenError } from '@haven/core';
 import type { Oid4vciLimits } from '@haven/oid4vci';
 import type { ResponseMode } from '@haven/oid4vp';
@@ -28,6 +29,7 @@ import { publicUrlWarnings } from './public-url-warnings.js';
 import { failRun } from './run-errors.js';
 import { createLimitedServer, type ServerLimits } from './server-limits.js';
 import { parseTrustProxy, type TrustProxySetting } from './trust-proxy.js';
+import { type LoadedVerifierX509, loadVerifierX509, type ServeVerifierX509Files } from './verifier-x509.js';
 
 /**
  * The environment variable a cluster worker reads its configuration from. It holds the database URL,
@@ -54,6 +56,14 @@ export interface ServeVerifierOptions {
   readonly trustedIssuers?: readonly string[];
   /** Default response mode of new presentation requests (default `direct_post.jwt`). */
   readonly responseMode?: ResponseMode;
+  /**
+   * Sign requests as an `x509_san_dns` verifier (OpenID4VP §5.9.3; served by `request_uri`): the PEM
+   * certificate chain (leaf first) and the leaf's PKCS#8 EC P-256 key (owner-only). Needs `dnsName`.
+   * Default: an unsigned `redirect_uri:` verifier.
+   */
+  readonly x509?: ServeVerifierX509Files;
+  /** The `x509_san_dns` DNS name: a SAN of the leaf and the public URL's host. Needs `x509`. */
+  readonly dnsName?: string;
 }
 
 /** Options of {@link startServer}. */
@@ -116,6 +126,8 @@ export interface RunningServer {
   readonly adminToken?: string;
   /** Configuration warnings the operator must see (e.g. a public host without https). */
   readonly warnings: readonly string[];
+  /** The verifier's `client_id` (`redirect_uri:…` or `x509_san_dns:…`); absent when it is off. */
+  readonly verifierClientId?: string;
   /** Stops gracefully (idempotent): no new connections, in-flight requests finish (bounded), DB closed. */
   stop(): Promise<void>;
   /** Settles once the server has stopped, whoever stopped it. */
@@ -181,6 +193,9 @@ function checkOptions(options: StartServerOptions) {
       : options.verifier === true || options.verifier === undefined
         ? {}
         : options.verifier;
+  if (verifier !== false && (verifier.x509 === undefined) !== (verifier.dnsName === undefined)) {
+    failRun('SERVER_RUN_CONFIG_INVALID', 'the verifier x509 files and DNS name are set together');
+  }
   const issuer = options.issuer ?? true;
   if (!issuer && verifier === false) {
     failRun('SERVER_RUN_CONFIG_INVALID', 'run the issuer, the verifier or both');
@@ -195,6 +210,20 @@ function checkOptions(options: StartServerOptions) {
         ? undefined
         : parseServeIssuerConfig(options.issuerConfig);
   const trustProxy = options.trustProxy === undefined ? undefined : parseTrustProxy(options.trustProxy);
+  // Workers open the same files: absolute paths, so nothing depends on where a process was started.
+  const verifierX509 = verifier === false ? undefined : verifierSigning(verifier, issuerConfig);
+  if (verifierX509 !== undefined) {
+    // Checked now, before the data directory or database is touched (each process loads it again).
+    if (options.publicUrl === undefined) {
+      failRun('SERVER_RUN_CONFIG_INVALID', 'an x509_san_dns verifier needs a public URL on its DNS name');
+    }
+    loadVerifierX509({
+      ...verifierX509.x509,
+      dnsName: verifierX509.dnsName,
+      publicUrl: options.publicUrl,
+      now: systemNow(),
+    });
+  }
   const dataDir = options.dataDir ?? './.haven';
   const dbUrl = options.dbUrl ?? `${dataDir.replace(/\/+$/, '')}/haven.db`;
   return {
@@ -206,8 +235,46 @@ function checkOptions(options: StartServerOptions) {
     issuerConfig,
     trustProxy,
     issuer,
-    verifier,
+    verifier:
+      verifier === false
+        ? (false as const)
+        : {
+            ...verifier,
+            ...(verifierX509 === undefined ? {} : verifierX509),
+          },
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
+  };
+}
+
+/**
+ * The `x509_san_dns` settings that apply: the caller's, else the configuration file's (the file and DNS
+ * name always as a pair), with absolute file paths.
+ */
+function verifierSigning(
+  verifier: ServeVerifierOptions,
+  issuerConfig: ServeIssuerConfig | undefined,
+): { x509: ServeVerifierX509Files; dnsName: string } | undefined {
+  const fromFile = issuerConfig?.verifier;
+  const chosen =
+    verifier.x509 !== undefined && verifier.dnsName !== undefined
+      ? { x509: verifier.x509, dnsName: verifier.dnsName }
+      : fromFile?.x509 !== undefined && fromFile.dnsName !== undefined
+        ? { x509: fromFile.x509, dnsName: fromFile.dnsName }
+        : undefined;
+  if (chosen === undefined) return undefined;
+  const { certificateChainFile, privateKeyFile } = chosen.x509;
+  if (
+    typeof certificateChainFile !== 'string' ||
+    typeof privateKeyFile !== 'string' ||
+    certificateChainFile === '' ||
+    privateKeyFile === '' ||
+    typeof chosen.dnsName !== 'string'
+  ) {
+    failRun('SERVER_RUN_CONFIG_INVALID', 'the verifier x509 files must be file paths');
+  }
+  return {
+    x509: { certificateChainFile: resolve(certificateChainFile), privateKeyFile: resolve(privateKeyFile) },
+    dnsName: chosen.dnsName,
   };
 }
 
@@ -344,6 +411,14 @@ async function openIssuer(
   migrate: boolean,
   logger: Logger,
 ): Promise<ServingParts> {
+  // The verifier's certificate and key are checked first: a wrong file stops startup before any state.
+  const signing = verifierX509Of(config);
+  if (signing !== undefined) {
+    logger.info(
+      { clientId: signing.clientId, notAfter: signing.notAfter },
+      'verifier signs requests with x509',
+    );
+  }
   const master = loadOrCreateMasterSecret({ dataDir: config.dataDir, env });
   if (master.source === 'created') logger.info({ source: master.source }, 'master secret created');
   const database = await openDatabase({ url: config.dbUrl, migrate });
@@ -384,6 +459,7 @@ async function openIssuer(
             ...(config.verifier.responseMode === undefined
               ? {}
               : { responseMode: config.verifier.responseMode }),
+            ...(signing === undefined ? {} : { clientId: signing.clientId, x509: signing.x509 }),
           });
     return {
       database,
@@ -396,6 +472,16 @@ async function openIssuer(
     await database.close();
     throw error;
   }
+}
+
+/** Loads the checked `x509_san_dns` verifier settings, if any (see {@link loadVerifierX509}). */
+function verifierX509Of(
+  config: Pick<WorkerConfig, 'publicUrl' | 'verifier'>,
+): LoadedVerifierX509 | undefined {
+  if (config.verifier === false) return undefined;
+  const { x509, dnsName } = config.verifier;
+  if (x509 === undefined || dnsName === undefined) return undefined;
+  return loadVerifierX509({ ...x509, dnsName, publicUrl: config.publicUrl, now: systemNow() });
 }
 
 /** The `createHavenIssuer` options of checked issuer settings (only those that are set). */
@@ -524,6 +610,7 @@ async function runSingle(
     database: prepared.database,
     ...(prepared.generated === undefined ? {} : { adminToken: prepared.generated }),
     warnings,
+    ...(parts.verifier === undefined ? {} : { verifierClientId: parts.verifier.clientId }),
     stop,
     stopped: done.promise,
   };
@@ -551,6 +638,7 @@ async function runPrimary(
     true,
     logger,
   );
+  const verifierClientId = parts.verifier?.clientId;
   await closeParts(parts);
 
   const config: WorkerConfig = {
@@ -658,6 +746,7 @@ async function runPrimary(
     database: prepared.database,
     ...(prepared.generated === undefined ? {} : { adminToken: prepared.generated }),
     warnings,
+    ...(verifierClientId === undefined ? {} : { verifierClientId }),
     stop,
     stopped: done.promise,
   };
