@@ -102,6 +102,23 @@ function subkey(root: Uint8Array, label: string): Uint8Array {
  * ```
  */
 export async function deriveIssuerSecrets(options: DeriveIssuerSecretsOptions): Promise<IssuerSecrets> {
+  const root = await deriveRootKey(options);
+  return { sealKey: subkey(root, 'haven/seal'), hmacKey: subkey(root, 'haven/hmac') };
+}
+
+/**
+ * The database's root key: scrypt over the master secret with the stored salt and parameters (written
+ * by the first process), checked against the stored key-check value. Every other key is an HMAC subkey
+ * of it under its own label (`haven/seal`, `haven/hmac` for the issuer; the verifier has its own), so
+ * one master secret and one KDF serve every part of the server. Throws `SERVER_MASTER_SECRET_MISMATCH`
+ * for a wrong master secret and `SERVER_SECRET_STORE_CORRUPT` for damaged stored values.
+ *
+ * @example
+ * ```ts
+ * const root = await deriveRootKey({ masterSecret, secrets: new SqlSecretStore(db) });
+ * ```
+ */
+export async function deriveRootKey(options: DeriveIssuerSecretsOptions): Promise<Uint8Array> {
   const { secrets } = options;
   const wanted = options.scrypt ?? DEFAULT_SCRYPT_PARAMS;
   const paramsText = await secrets.putIfAbsent(
@@ -123,13 +140,25 @@ export async function deriveIssuerSecrets(options: DeriveIssuerSecretsOptions): 
     if (isHavenError(cause, 'SECRET_KDF_PARAMS_INVALID')) corrupt('key derivation parameters', cause);
     throw cause;
   }
-  const sealKey = subkey(root, 'haven/seal');
-  const hmacKey = subkey(root, 'haven/hmac');
-  const check = await secrets.putIfAbsent(CHECK_NAME, sealAead(sealKey, CHECK_TEXT, CHECK_NAME));
-  if (new TextDecoder().decode(openOrMismatch(sealKey, check, CHECK_NAME)) !== CHECK_TEXT) {
+  // The check is sealed under the issuer's seal subkey (as it always was), whichever part starts first.
+  const checkKey = subkey(root, 'haven/seal');
+  const check = await secrets.putIfAbsent(CHECK_NAME, sealAead(checkKey, CHECK_TEXT, CHECK_NAME));
+  if (new TextDecoder().decode(openOrMismatch(checkKey, check, CHECK_NAME)) !== CHECK_TEXT) {
     corrupt('key check');
   }
-  return { sealKey, hmacKey };
+  return root;
+}
+
+/**
+ * An HMAC-SHA-256 subkey of the root key under `label`: distinct labels give independent keys.
+ *
+ * @example
+ * ```ts
+ * const sealKey = rootSubkey(root, 'haven/oid4vp/seal');
+ * ```
+ */
+export function rootSubkey(root: Uint8Array, label: string): Uint8Array {
+  return subkey(root, label);
 }
 
 /** The issuer's signing keys by name. */
