@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HavenError } from '@haven/core';
 import { claimsTemplate } from '@haven/credentials';
 import { createServerLogger, type RunningServer, startServer } from '@haven/server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CliError } from './cli-error.js';
 import { runHaven } from './fixtures/run-cli.js';
 import type { CliIo } from './io.js';
-import { runCli } from './program.js';
+import { reportError, runCli } from './program.js';
 import { parseServeFlags } from './serve-commands.js';
 import { requestCommand } from './verifier-commands.js';
 
@@ -206,5 +208,50 @@ describe('haven serve --no-verifier', () => {
     expect(parseServeFlags({ verifier: true }, {})).not.toHaveProperty('verifier');
     const help = await runHaven(['serve', '--help']);
     expect(help.out).toContain('--no-verifier');
+  });
+});
+
+describe('reportError (what reaches the terminal on a failure)', () => {
+  function report(error: unknown): string {
+    let err = '';
+    const io: CliIo = {
+      stdout: () => undefined,
+      stderr: (t) => {
+        err += t;
+      },
+      readStdin: async () => '',
+    };
+    expect(reportError(error, io, false)).toBe(2);
+    return err;
+  }
+
+  test('hostile input: every detail string is made printable (escape, bidi and line separators)', () => {
+    const err = report(
+      new HavenError('OID4VP_REGISTRATION_INVALID', 'the verifier registration is malformed', {
+        details: { paths: ['claims.evil\u001b[2J', 'x\u202eyz', 'a\u2028b'] },
+      }),
+    );
+    expect(err).toBe(
+      'error OID4VP_REGISTRATION_INVALID: the verifier registration is malformed (claims.evil\uFFFD[2J, x\uFFFDyz, a\uFFFDb)\n',
+    );
+  });
+
+  test('hostile input: issues and CliError messages are made printable too', () => {
+    const issues = report(
+      new HavenError('DCQL_QUERY_INVALID', 'the DCQL query is invalid', {
+        details: { issues: ['["a\u009b"] custom'] },
+      }),
+    );
+    expect(issues).toContain('["a\uFFFD"] custom');
+    let err = '';
+    const io: CliIo = {
+      stdout: () => undefined,
+      stderr: (t) => {
+        err += t;
+      },
+      readStdin: async () => '',
+    };
+    expect(reportError(new CliError('bad \u001b[31mred', 1), io, false)).toBe(1);
+    expect(err).toBe('error: bad \uFFFD[31mred\n');
   });
 });

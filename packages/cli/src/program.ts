@@ -13,6 +13,7 @@ import {
 import { formatDemo, removeDemoData, runDemo } from './demo.js';
 import { formatHttpDemo, runHttpDemo } from './demo-http.js';
 import type { CliIo } from './io.js';
+import { printable } from './printable.js';
 import { registerServerCommands } from './serve-commands.js';
 import {
   statusCreateCommand,
@@ -281,21 +282,34 @@ Examples:
   }
 }
 
-function reportError(error: unknown, io: CliIo, debug: boolean): number {
+/**
+ * Prints a failure on stderr and returns the exit code. Every message and detail goes through
+ * `printable`: a detail may name what a remote party chose.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = reportError(error, io, false);
+ * ```
+ */
+export function reportError(error: unknown, io: CliIo, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version exit 0; commander already printed usage errors.
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof CliError) {
-    io.stderr(`error: ${error.message}\n`);
+    io.stderr(`error: ${printable(error.message, 4096)}\n`);
     return error.exitCode;
   }
   if (isHavenError(error)) {
     // Haven messages never carry claim values; details such as field paths help the user fix the input.
     // `issues` pairs each path with the rule it broke (e.g. `["birthdate"] invalid_format`); else paths.
     const issues = error.details?.issues ?? error.details?.paths;
+    // Details may name what a remote party chose (e.g. a verifier's registration keys): made printable.
+    const shown = Array.isArray(issues)
+      ? issues.slice(0, 20).map((issue) => printable(String(issue), 256))
+      : [];
     io.stderr(
-      `error ${error.code}: ${error.message}${Array.isArray(issues) ? ` (${issues.join(', ')})` : ''}\n`,
+      `error ${error.code}: ${printable(error.message, 4096)}${shown.length > 0 ? ` (${shown.join(', ')})` : ''}\n`,
     );
     return 2;
   }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { formatClaimPathArg } from './claim-path-arg.js';
 import { CliError } from './cli-error.js';
 import type { CliIo } from './io.js';
+import { printable } from './printable.js';
 
 const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 /** Server error codes are shown as received only when they look like error codes. */
@@ -138,21 +139,6 @@ function readVerdict(result: Record<string, unknown>): RequestVerdict {
       ? { credentials: result.credentials.filter((c): c is Record<string, unknown> => isJsonObject(c)) }
       : {}),
   };
-}
-
-/**
- * Text from a verifier or issuer made safe for a terminal: control characters (escape sequences could
- * rewrite what the holder sees on the consent screen) become U+FFFD, and the length is bounded.
- *
- * @example
- * ```ts
- * printable('Clinic\u001b[2J') // 'Clinic\uFFFD[2J'
- * ```
- */
-export function printable(text: string, max = 512): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to replace them.
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
 /** Flattens disclosed claims to `path: value` lines (the verifier is entitled to what it received). */

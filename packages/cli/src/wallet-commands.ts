@@ -19,13 +19,14 @@ import {
   type PreparedPresentation,
   postAuthorizationResponse,
   preparePresentation,
+  type VerifierAnswer,
 } from '@haven/oid4vp';
 import { createIssuerKeySource, verifySdJwtVc } from '@haven/sd-jwt';
 import type { Command } from 'commander';
 import { formatClaimPathArg } from './claim-path-arg.js';
 import { CliError } from './cli-error.js';
 import type { CliIo } from './io.js';
-import { printable } from './verifier-commands.js';
+import { printable } from './printable.js';
 import {
   appendPresentationLog,
   listCredentials,
@@ -169,7 +170,7 @@ export async function receiveCommand(
   for (const [vct, count] of byType) io.stdout(`  ${printable(vct)} ×${count}\n`);
   if (skipped.length > 0) {
     io.stderr(
-      `note: ${skipped.length} credential(s) in other formats were not kept (${[...new Set(skipped)].join(', ')})\n`,
+      `note: ${skipped.length} credential(s) in other formats were not kept (${printable([...new Set(skipped)].join(', '))})\n`,
     );
   }
   if (deferred > 0)
@@ -196,17 +197,32 @@ export interface RespondDeps extends WalletDeps {
   readonly beforePost?: (body: AuthorizationResponseBody) => AuthorizationResponseBody;
 }
 
-/** How `haven respond` ended. */
+/**
+ * How `haven respond` ended, as recorded in `log.jsonl`: `shared` (the verifier answered 200),
+ * `refused-by-verifier` (it answered with an error), `not-sent` (a failure before anything was posted),
+ * `delivery-unknown` (the post failed on the way, e.g. a timeout: the verifier may have received it),
+ * or the holder's or wallet's own refusal.
+ */
 export type RespondOutcome =
   | 'shared'
   | 'refused-by-verifier'
+  | 'not-sent'
+  | 'delivery-unknown'
   | 'declined'
   | 'refused-over-asking'
   | 'refused-no-consent';
 
-/** The held credentials of a wallet directory, as the responder needs them. */
-export function heldCredentials(wallet: WalletDir): HeldCredential[] {
-  return listCredentials(wallet).map((c) => ({
+/**
+ * The held credentials of a wallet directory, as the responder needs them. A malformed credential
+ * file is skipped (and left on disk); `onMalformed` is told its file id.
+ *
+ * @example
+ * ```ts
+ * preparePresentation(request, heldCredentials(wallet, (id) => warn(id)));
+ * ```
+ */
+export function heldCredentials(wallet: WalletDir, onMalformed?: (fileId: string) => void): HeldCredential[] {
+  return listCredentials(wallet, onMalformed === undefined ? {} : { onMalformed }).map((c) => ({
     id: c.id,
     format: c.format,
     credential: c.credential,
@@ -214,7 +230,24 @@ export function heldCredentials(wallet: WalletDir): HeldCredential[] {
   }));
 }
 
-/** The consent screen: who asks, why, whom to ask for deletion, and exactly the claims per credential. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * The consent screen: who receives the response (the `client_id` and the host of `response_uri`), a
+ * warning when the request is unsigned (then nothing about the verifier is verified), what the
+ * verifier says of itself (legal name, purpose, deletion contact) and exactly the claims per credential.
+ *
+ * @example
+ * ```ts
+ * io.stdout(describeRequest(request, preparePresentation(request, held)));
+ * ```
+ */
 export function describeRequest(
   request: ParsedAuthorizationRequest,
   prepared?: PreparedPresentation,
@@ -222,9 +255,18 @@ export function describeRequest(
   const r = request.registration;
   const lines = [
     `Verifier: ${printable(r.legal_name)}`,
+    `Sends to: ${printable(request.client.clientId, 2048)} (response posted to ${printable(hostOf(request.responseUri))})`,
+  ];
+  if (!request.signed) {
+    // OpenID4VP §5.9.3: a redirect_uri client_id proves nothing; the registration is the verifier's word.
+    lines.push(
+      `WARNING: unsigned request: the verifier's identity is not verified (${printable(request.client.prefix)}); name, purpose and contact below are its own claims`,
+    );
+  }
+  lines.push(
     `Purpose: ${printable(r.purpose)} — ${printable(r.purpose_description, 2048)}`,
     `To have the data deleted: ${printable(r.deletion_contact)}`,
-  ];
+  );
   if (prepared !== undefined) {
     for (const item of prepared.consent) {
       const type = printable(item.credentialType ?? item.vct);
@@ -264,12 +306,38 @@ async function askConsent(deps: RespondDeps): Promise<boolean> {
   return /^\s*y(es)?\s*$/i.test(answer);
 }
 
+/** Failures of the guarded fetcher that happen before any byte is sent. */
+const NOT_SENT_CODES = new Set([
+  'OID4VP_OPTIONS_INVALID',
+  'OID4VP_REQUEST_INVALID',
+  'FETCH_URL_INVALID',
+  'FETCH_SCHEME_NOT_ALLOWED',
+  'FETCH_ADDRESS_BLOCKED',
+]);
+
+/** What a failed post means for the holder: was the response received, refused, or never sent? */
+function postFailureOutcome(error: unknown): RespondOutcome {
+  if (!isHavenError(error)) return 'delivery-unknown';
+  if (error.code === 'OID4VP_VERIFIER_ERROR') {
+    // §8.2: a 200 from the response_uri itself means it took the response, even if the rest of its
+    // answer (the JSON object, its redirect_uri) is malformed.
+    return error.details?.status === 200 && error.details?.redirected !== true
+      ? 'shared'
+      : 'refused-by-verifier';
+  }
+  // The verifier answered with a redirect (§14.8: an error).
+  if (error.code === 'FETCH_REDIRECT_REFUSED') return 'refused-by-verifier';
+  return NOT_SENT_CODES.has(error.code) ? 'not-sent' : 'delivery-unknown';
+}
+
 /**
  * `haven respond REQUEST_URI --wallet DIR`: fetches and checks an OpenID4VP authorization request, shows
- * the verifier's legal name, purpose, deletion contact and exactly the claims to be disclosed, refuses a
- * request that asks beyond its registered purpose (unless `--accept-over-asking`), asks for consent
- * (`--yes`, or y/N on a terminal), posts the response and prints the verifier's answer. `--decline`
- * answers `access_denied`. Every presentation is logged to `DIR/log.jsonl`, names only.
+ * who receives the response (`client_id`, response host; a warning when unsigned), the verifier's legal
+ * name, purpose, deletion contact and exactly the claims to be disclosed, refuses a request that asks
+ * beyond its registered purpose (unless `--accept-over-asking`), notes a purpose Haven does not know,
+ * asks for consent (`--yes`, or y/N on a terminal), posts the response and prints the verifier's answer.
+ * `--decline` answers `access_denied`. Every answer is logged once to `DIR/log.jsonl` with its true
+ * outcome, names only.
  *
  * @example
  * ```ts
@@ -289,85 +357,136 @@ export async function respondCommand(
   const network = { fetch, allowHttpLoopback: flags.allowHttpLoopback === true };
   const request = await fetchAuthorizationRequest(requestUri, { ...network, clock });
   const queryIds = request.dcqlQuery.credentials.map((c: { id: string }) => c.id);
-  const log = (outcome: RespondOutcome, prepared?: PreparedPresentation) =>
-    appendPresentationLog(wallet, {
-      time: new Date(clock.now() * 1000).toISOString(),
-      verifier: request.registration.legal_name,
-      purpose: request.registration.purpose,
-      queryIds,
-      claims: outcome === 'shared' || outcome === 'refused-by-verifier' ? logClaims(prepared) : {},
-      outcome,
-    });
+  let logged = false;
+  // Exactly one line per answer, written once its outcome is known. A failing log never changes what
+  // the holder is told happened (a shared response stays shared), so it is a warning.
+  const log = (outcome: RespondOutcome, prepared?: PreparedPresentation): void => {
+    if (logged) return;
+    logged = true;
+    try {
+      appendPresentationLog(wallet, {
+        time: new Date(clock.now() * 1000).toISOString(),
+        clientId: request.client.clientId,
+        verifier: request.registration.legal_name,
+        purpose: request.registration.purpose,
+        queryIds,
+        claims:
+          outcome === 'shared' || outcome === 'refused-by-verifier' || outcome === 'delivery-unknown'
+            ? logClaims(prepared)
+            : {},
+        outcome,
+      });
+    } catch {
+      io.stderr(`warning: the presentation log could not be written (outcome: ${outcome})\n`);
+    }
+  };
 
   if (flags.decline) {
     io.stdout(describeRequest(request));
-    await declineAuthorizationRequest(request, network);
-    log('declined');
+    try {
+      await declineAuthorizationRequest(request, network);
+    } finally {
+      // The holder declined and nothing was shared, whether or not the verifier took the notice.
+      log('declined');
+    }
     io.stdout('Declined: the verifier was told access_denied; nothing was shared.\n');
     return 'declined';
   }
 
-  const held = heldCredentials(wallet);
-  const prepared = preparePresentation(request, held);
-  io.stdout(describeRequest(request, prepared));
-  const check = request.purposeCheck;
-  if (check.status === 'over-asking') {
-    io.stderr(
-      `WARNING: this verifier asks for more than its registered purpose "${printable(check.purpose)}" allows (${check.code}: ${printable(check.paths.join(', '))})\n`,
+  let prepared: PreparedPresentation | undefined;
+  let body: AuthorizationResponseBody;
+  try {
+    const held = heldCredentials(wallet, (id) =>
+      io.stderr(`warning: skipped the unreadable or malformed credential file ${id}.json (left on disk)\n`),
     );
-    if (!flags.acceptOverAsking) {
-      log('refused-over-asking');
-      throw new CliError(
-        'refused: the request asks beyond the verifier’s registered purpose (pass --accept-over-asking to decide anyway)',
-        1,
-        check.code,
+    prepared = preparePresentation(request, held);
+    io.stdout(describeRequest(request, prepared));
+    const check = request.purposeCheck;
+    if (check.status === 'over-asking') {
+      io.stderr(
+        `WARNING: this verifier asks for more than its registered purpose "${printable(check.purpose)}" allows (${check.code}: ${printable(check.paths.join(', '))})\n`,
+      );
+      if (!flags.acceptOverAsking) {
+        log('refused-over-asking');
+        throw new CliError(
+          'refused: the request asks beyond the verifier’s registered purpose (pass --accept-over-asking to decide anyway)',
+          1,
+          check.code,
+        );
+      }
+    } else if (check.status === 'unknown-purpose') {
+      io.stderr(
+        `note: the purpose "${printable(check.purpose)}" is not one Haven knows; judge the request yourself\n`,
       );
     }
-  } else if (check.status === 'unknown-purpose') {
-    io.stderr(
-      `note: the purpose "${printable(check.purpose)}" is not one Haven knows; judge the request yourself\n`,
-    );
-  }
-  if (prepared.unsupported.length > 0) {
-    io.stderr(
-      `note: queries in formats this wallet cannot hold: ${printable(prepared.unsupported.join(', '))}\n`,
-    );
-  }
-  if (!prepared.satisfied) {
-    throw new CliError(
-      'this wallet holds no credentials that answer the request',
-      1,
-      'NO_MATCHING_CREDENTIAL',
-    );
-  }
-  const consented = flags.yes === true || (await askConsent(deps));
-  if (!consented) {
-    log('refused-no-consent');
-    const terminal = deps.terminal ?? process.stdin.isTTY === true;
-    throw new CliError(
-      terminal
-        ? 'nothing was shared (no consent)'
-        : 'no consent: pass --yes to share, or run on a terminal to be asked (nothing was shared)',
-      1,
-      'NO_CONSENT',
-    );
-  }
-  let body = await createAuthorizationResponse(prepared, { held, clock });
-  if (deps.beforePost !== undefined) body = deps.beforePost(body);
-  try {
-    const answer = await postAuthorizationResponse(request, body, network);
-    log('shared', prepared);
-    io.stdout('Shared: the verifier received the response.\n');
-    if (answer.redirectUri !== undefined) io.stdout(`Continue at: ${answer.redirectUri}\n`);
-    return 'shared';
+    if (check.status !== 'unknown-purpose' && check.basis === 'registration') {
+      // The only yardstick is what the verifier declared about itself: it bounds the request, it does
+      // not vouch for it. Consent is still asked (or given with --yes) after this note.
+      io.stderr(
+        `note: the purpose "${printable(check.purpose)}" is declared by the verifier itself, not one Haven knows; the request was checked only against the claims the verifier itself declared\n`,
+      );
+    }
+    if (prepared.unsupported.length > 0) {
+      io.stderr(
+        `note: queries in formats this wallet cannot hold: ${printable(prepared.unsupported.join(', '))}\n`,
+      );
+    }
+    if (!prepared.satisfied) {
+      throw new CliError(
+        'this wallet holds no credentials that answer the request',
+        1,
+        'NO_MATCHING_CREDENTIAL',
+      );
+    }
+    const consented = flags.yes === true || (await askConsent(deps));
+    if (!consented) {
+      log('refused-no-consent');
+      const terminal = deps.terminal ?? process.stdin.isTTY === true;
+      throw new CliError(
+        terminal
+          ? 'nothing was shared (no consent)'
+          : 'no consent: pass --yes to share, or run on a terminal to be asked (nothing was shared)',
+        1,
+        'NO_CONSENT',
+      );
+    }
+    body = await createAuthorizationResponse(prepared, { held, clock });
+    if (deps.beforePost !== undefined) body = deps.beforePost(body);
   } catch (error) {
-    log('refused-by-verifier', prepared);
-    if (!isHavenError(error)) throw error;
+    log('not-sent');
+    throw error;
+  }
+
+  let answer: VerifierAnswer;
+  try {
+    answer = await postAuthorizationResponse(request, body, network);
+  } catch (error) {
+    const outcome = postFailureOutcome(error);
+    log(outcome, prepared);
+    if (outcome === 'shared') {
+      io.stdout('Shared: the verifier received the response.\n');
+      io.stderr('warning: the verifier’s answer was malformed; there is nowhere to continue\n');
+      return 'shared';
+    }
+    if (outcome === 'not-sent' || !isHavenError(error)) throw error;
+    if (outcome === 'delivery-unknown') {
+      throw new CliError(
+        `the response may or may not have reached the verifier (${error.code})`,
+        1,
+        error.code,
+      );
+    }
     // The verifier's own error code, when it sent a well-formed one (never its description).
     const said = error.details?.error;
     const code = typeof said === 'string' && /^[a-z0-9_]{1,64}$/.test(said) ? said : error.code;
     throw new CliError(`the verifier did not accept the response (${code})`, 1, code);
   }
+  log('shared', prepared);
+  io.stdout('Shared: the verifier received the response.\n');
+  if (answer.redirectUri !== undefined) {
+    io.stdout(`Continue at: ${printable(answer.redirectUri, 4096)}\n`);
+  }
+  return 'shared';
 }
 
 const WALLET_NOTE =
@@ -414,7 +533,7 @@ export function registerWalletCommands(
     .option('--allow-http-loopback', 'let the verifier be a plain-http loopback address (local testing only)')
     .addHelpText(
       'after',
-      `\nEvery answer is recorded in DIR/log.jsonl (time, verifier, purpose, claim names; never values).\n${WALLET_NOTE}\n\nExample:\n  haven respond 'openid4vp://?client_id=…&request_uri=…' --wallet ./wallet`,
+      `\nEvery answer is recorded once in DIR/log.jsonl with its outcome (time, client_id, verifier, purpose, claim names; never values).\n${WALLET_NOTE}\n\nExample:\n  haven respond 'openid4vp://?client_id=…&request_uri=…' --wallet ./wallet`,
     )
     .action(async (requestUri: string, options: RespondFlags) => {
       await respondCommand(requestUri, options, io);

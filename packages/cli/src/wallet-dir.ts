@@ -1,14 +1,17 @@
 import {
   appendFileSync,
   chmodSync,
+  closeSync,
   existsSync,
+  fsyncSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -43,6 +46,9 @@ export interface StoredCredential {
 /** One line of `DIR/log.jsonl`: what was shared with whom, without any claim value. */
 export interface PresentationLogEntry {
   readonly time: string;
+  /** The verifier's `client_id`: who the response went (or would have gone) to. */
+  readonly clientId: string;
+  /** The legal name the verifier's registration states (self-asserted unless the request was signed). */
   readonly verifier: string;
   readonly purpose: string;
   readonly queryIds: readonly string[];
@@ -63,23 +69,55 @@ const ID = /^[A-Za-z0-9_-]{16,64}$/;
 /** A stored credential file is a few KiB; anything much larger is not one of ours. */
 const MAX_FILE_BYTES = 1024 * 1024;
 
-/** Writes `content` to `path` (mode 0600) whole or not at all: a temporary file, then a rename. */
+/** Best effort: some systems cannot open or fsync a directory; the rename itself is still atomic. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not supported here (e.g. Windows): nothing more to do.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Writes `content` to `path` (mode 0600) whole or not at all: a temporary file, flushed to disk, then a
+ * rename, then the directory flushed, so a crash leaves either the old state or the complete new file.
+ */
 function writeAtomic(path: string, dir: string, content: string): void {
   const temp = join(dir, `.${randomBase64Url(8)}.tmp`);
   try {
-    writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     chmodSync(temp, 0o600);
     renameSync(temp, path);
   } catch {
     rmSync(temp, { force: true });
     throw new CliError('cannot write to the wallet directory');
   }
+  syncDirectory(dir);
 }
 
 function ensureDirectory(path: string): void {
   if (existsSync(path)) {
     const info = lstatSync(path);
     if (!info.isDirectory()) throw new CliError('the wallet path is not a directory');
+    // The directory holds the holder key: others must not be able to list, read or write into it.
+    // (Windows has no such mode bits.)
+    if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
+      throw new CliError(
+        `the wallet directory is open to other users (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}); restrict it with chmod 700`,
+        2,
+        'WALLET_DIR_PERMISSIONS',
+      );
+    }
     return;
   }
   try {
@@ -171,12 +209,12 @@ export function storeCredential(
   return stored;
 }
 
-function readStored(text: string, fileId: string): StoredCredential {
+function readStored(text: string, fileId: string): StoredCredential | undefined {
   let parsed: unknown;
   try {
     parsed = parseStrictJson(text, { what: 'stored credential' });
   } catch {
-    parsed = undefined;
+    return undefined;
   }
   if (
     !isJsonObject(parsed) ||
@@ -187,21 +225,40 @@ function readStored(text: string, fileId: string): StoredCredential {
     typeof parsed.issuer !== 'string' ||
     typeof parsed.receivedAt !== 'string'
   ) {
-    throw new CliError('a credential file in the wallet directory is malformed');
+    return undefined;
   }
   return parsed as unknown as StoredCredential;
 }
 
+function readStoredFile(path: string, fileId: string): StoredCredential | undefined {
+  let text: string;
+  try {
+    text = readSmallFile(path, 'credential');
+  } catch {
+    return undefined;
+  }
+  return readStored(text, fileId);
+}
+
+/** Options of {@link listCredentials}. */
+export interface ListCredentialsOptions {
+  /**
+   * Told the id of each credential file that is unreadable or malformed. Such a file is skipped (the
+   * other credentials stay usable) and left on disk untouched, for the holder to inspect.
+   */
+  readonly onMalformed?: (fileId: string) => void;
+}
+
 /**
- * The credentials of a wallet directory, oldest first. A malformed file is an error (never skipped in
- * silence).
+ * The credentials of a wallet directory, oldest first. A malformed or unreadable credential file is
+ * skipped, never deleted, and reported by its file id (never its content) through `onMalformed`.
  *
  * @example
  * ```ts
- * listCredentials(wallet).map((c) => c.vct)
+ * listCredentials(wallet, { onMalformed: (id) => warn(`skipped credential ${id}`) }).map((c) => c.vct)
  * ```
  */
-export function listCredentials(wallet: WalletDir): StoredCredential[] {
+export function listCredentials(wallet: WalletDir, options: ListCredentialsOptions = {}): StoredCredential[] {
   const directory = join(wallet.dir, 'credentials');
   let names: string[];
   try {
@@ -214,7 +271,9 @@ export function listCredentials(wallet: WalletDir): StoredCredential[] {
     if (!name.endsWith('.json')) continue;
     const id = name.slice(0, -'.json'.length);
     if (!ID.test(id)) continue;
-    stored.push(readStored(readSmallFile(join(directory, name), 'credential'), id));
+    const credential = readStoredFile(join(directory, name), id);
+    if (credential === undefined) options.onMalformed?.(id);
+    else stored.push(credential);
   }
   return stored.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
 }
@@ -224,7 +283,7 @@ export function listCredentials(wallet: WalletDir): StoredCredential[] {
  *
  * @example
  * ```ts
- * appendPresentationLog(wallet, { time, verifier, purpose, queryIds, claims, outcome: 'accepted' });
+ * appendPresentationLog(wallet, { time, clientId, verifier, purpose, queryIds, claims, outcome: 'shared' });
  * ```
  */
 export function appendPresentationLog(wallet: WalletDir, entry: PresentationLogEntry): void {

@@ -44,6 +44,20 @@ export const zVerifierInfoEntry = z
   })
   .loose();
 
+/** A key name shown as is in error details; anything else is the verifier's own text and becomes `?`. */
+const SAFE_SEGMENT = /^[A-Za-z0-9_.-]{1,64}$/;
+
+// Issue paths name keys the verifier chose (e.g. under `claims`): never echo them beyond plain names.
+function issuePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment) =>
+      typeof segment === 'number' || (typeof segment === 'string' && SAFE_SEGMENT.test(segment))
+        ? String(segment)
+        : '?',
+    )
+    .join('.');
+}
+
 /**
  * Finds and checks the Haven registration in a request's `verifier_info`. Throws
  * `OID4VP_REGISTRATION_INVALID` when `verifier_info` is missing or malformed, when no entry or more than
@@ -66,7 +80,7 @@ export function readVerifierRegistration(verifierInfo: unknown): VerifierRegistr
   const parsed = zVerifierRegistration.safeParse(haven[0]?.data);
   if (!parsed.success) {
     failOid4vp('OID4VP_REGISTRATION_INVALID', 'the verifier registration is malformed', {
-      details: { paths: parsed.error.issues.slice(0, 10).map((i) => i.path.join('.')) },
+      details: { paths: parsed.error.issues.slice(0, 10).map((i) => issuePath(i.path)) },
     });
   }
   return parsed.data;

@@ -114,8 +114,22 @@ describe('postAuthorizationResponse (openid4vp §8.2)', () => {
       const { request, body, fetch } = await answered(reply);
       const error = await rejection(postAuthorizationResponse(request, body, { fetch }));
       expect(error.code).toBe('OID4VP_VERIFIER_ERROR');
-      expect(error.details).toEqual({ status: reply.status });
+      // A followed redirect is flagged: the status is not the response_uri's own answer.
+      expect(error.details).toEqual({
+        status: reply.status,
+        ...(reply.finalUrl === undefined ? {} : { redirected: true }),
+      });
     }
+  });
+
+  it('openid4vp §8.2 the redirect_uri comes back parsed: control and bidi characters percent-encoded', async () => {
+    const raw = 'https://verifier.example.org/done\u001b[2J\u202e?x=\u0007#\u009b';
+    const { request, body, fetch } = await answered({ json: { redirect_uri: raw } });
+    const { redirectUri } = await postAuthorizationResponse(request, body, { fetch });
+    expect(redirectUri).toBe(new URL(raw).href);
+    expect(redirectUri).toBe('https://verifier.example.org/done%1B[2J%E2%80%AE?x=%07#%C2%9B');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting none is left.
+    expect(redirectUri).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
   });
 
   it('a body that does not fit the response mode, or another state, is refused before posting', async () => {

@@ -42,7 +42,7 @@ function sameUrl(a: string, b: string): boolean {
   }
 }
 
-function verifierError(status: number, response?: GuardedResponse): never {
+function verifierError(status: number, response?: GuardedResponse, redirected = false): never {
   let error: string | undefined;
   try {
     const body = response?.json() as Record<string, unknown> | undefined;
@@ -52,7 +52,11 @@ function verifierError(status: number, response?: GuardedResponse): never {
     // Not JSON: nothing to report but the status.
   }
   failOid4vp('OID4VP_VERIFIER_ERROR', 'the verifier did not accept the response', {
-    details: { status, ...(error === undefined ? {} : { error }) },
+    details: {
+      status,
+      ...(redirected ? { redirected: true } : {}),
+      ...(error === undefined ? {} : { error }),
+    },
   });
 }
 
@@ -80,7 +84,8 @@ function readRedirectUri(value: unknown, allowHttpLoopback: boolean): string {
       details: { status: 200 },
     });
   }
-  return value;
+  // The parsed form, not the verifier's text: control characters and spaces come back percent-encoded.
+  return (url as URL).href;
 }
 
 async function postForm(
@@ -96,7 +101,8 @@ async function postForm(
   });
   // §8.2: success is 200 with a JSON object; a redirect is treated as an error (§14.8).
   if (response.status !== 200) verifierError(response.status, response);
-  if (!sameUrl(response.url, url)) verifierError(response.status);
+  // `redirected` tells a caller that the status is not the response_uri's own answer.
+  if (!sameUrl(response.url, url)) verifierError(response.status, undefined, true);
   const type = (response.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   let body: unknown;
   try {
