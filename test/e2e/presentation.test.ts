@@ -31,7 +31,7 @@ import {
 
 // 2026-06-01T09:00:00Z; moved forward only.
 const NOW = 1_780_304_400;
-let clock = NOW;
+const clock = NOW;
 const now = () => clock;
 
 const TABLES = ['verifier_transactions', 'verifier_purposes', 'audit_log', 'offers', 'credentials'] as const;

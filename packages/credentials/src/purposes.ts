@@ -166,12 +166,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 // Control and bidirectional-formatting characters: purpose text is shown to holders before consent, so
-// it must not be able to reorder or hide what they read.
-const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
+// it must not be able to reorder or hide what they read. Tab and line feed are ordinary text.
+function isUnsafeCodePoint(c: number): boolean {
+  return (
+    (c < 0x20 && c !== 0x09 && c !== 0x0a) ||
+    (c >= 0x7f && c <= 0x9f) ||
+    c === 0x061c ||
+    c === 0x200e ||
+    c === 0x200f ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0xfeff
+  );
+}
 
 function text(value: unknown, max: number): value is string {
   return (
-    typeof value === 'string' && value.trim().length > 0 && value.length <= max && !UNSAFE_TEXT.test(value)
+    typeof value === 'string' &&
+    value.trim().length > 0 &&
+    value.length <= max &&
+    ![...value].some((ch) => isUnsafeCodePoint(ch.codePointAt(0) ?? 0))
   );
 }
 
