@@ -52,7 +52,7 @@ export interface PresentationLogEntry {
   readonly verifier: string;
   readonly purpose: string;
   readonly queryIds: readonly string[];
-  /** Per credential query: the claim paths disclosed (JSON text of each path). */
+  /** Per credential query: the claim paths disclosed (dotted claim paths, e.g. `workplace.country`). */
   readonly claims: Readonly<Record<string, readonly string[]>>;
   readonly outcome: string;
 }
