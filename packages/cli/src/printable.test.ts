@@ -22,6 +22,12 @@ const UNSAFE = [
   ['FSI', '\u2068'],
   ['PDI', '\u2069'],
   ['byte order mark', '\ufeff'],
+  ['zero-width space', '\u200b'],
+  ['zero-width joiner', '\u200d'],
+  ['word joiner', '\u2060'],
+  ['invisible separator', '\u2063'],
+  ['Mongolian vowel separator', '\u180e'],
+  ['tag letter A', '\u{e0041}'],
 ] as const;
 
 describe('printable (remote text on a terminal)', () => {

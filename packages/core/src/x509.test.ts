@@ -33,6 +33,7 @@ describe('readCertificateChainPem', () => {
     );
     expect(chain.x5c).toEqual([leafBody, rootBody]);
     expect(chain.x5c[0]).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(chain.selfSigned).toEqual([false, true]);
   });
 
   test('RFC 5280 §4.2.1.6: only dNSName SANs of the leaf, lower-cased (IP and URI names left out)', () => {

@@ -21,6 +21,16 @@ export interface CertificateChain {
   readonly notBefore: number;
   /** Epoch seconds until which every certificate of the chain is valid (the earliest `notAfter`). */
   readonly notAfter: number;
+  /** Per certificate, in chain order: does it issue itself (names itself and verifies with its own key)? */
+  readonly selfSigned: readonly boolean[];
+}
+
+function isSelfSigned(certificate: X509Certificate): boolean {
+  try {
+    return certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey);
+  } catch {
+    return false;
+  }
 }
 
 // RFC 7468 §3 (strict form): a label line, base64 lines, the matching end line. Nothing else is taken.
@@ -186,6 +196,7 @@ export function readCertificateChainPem(pem: string): CertificateChain {
     leafDnsNames: dnsNamesOf(leaf),
     notBefore: Math.max(...certificates.map((certificate) => epochSeconds(certificate.validFrom))),
     notAfter: Math.min(...certificates.map((certificate) => epochSeconds(certificate.validTo))),
+    selfSigned: certificates.map(isSelfSigned),
   };
 }
 

@@ -42,6 +42,8 @@ describe('application-defined purposes (relying-party registrations kept by the 
     ['no legal basis', { ...BAR, legalBasis: undefined }, 'legalBasis'],
     ['a terminal escape in the description', { ...BAR, description: 'Age \u001b[2Jcheck' }, 'description'],
     ['a bidi override in the legal basis', { ...BAR, legalBasis: 'Law \u202e' }, 'legalBasis'],
+    ['a zero-width space in the description', { ...BAR, description: 'Age\u200bcheck' }, 'description'],
+    ['a tag character in the legal basis', { ...BAR, legalBasis: 'Law \u{e0041}' }, 'legalBasis'],
     ['no credential type', { ...BAR, credentialTypes: {} }, 'credentialTypes'],
     ['an unknown type', { ...BAR, credentialTypes: { passport: [['x']] } }, 'credentialTypes.?'],
     [

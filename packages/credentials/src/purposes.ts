@@ -166,14 +166,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 // Control and bidirectional-formatting characters: purpose text is shown to holders before consent, so
-// it must not be able to reorder or hide what they read. Tab and line feed are ordinary text.
+// it must not be able to reorder or hide what they read (invisible characters included). Tab and line
+// feed are ordinary text.
 function isUnsafeCodePoint(c: number): boolean {
   return (
     (c < 0x20 && c !== 0x09 && c !== 0x0a) ||
     (c >= 0x7f && c <= 0x9f) ||
     c === 0x061c ||
-    c === 0x200e ||
-    c === 0x200f ||
+    c === 0x180e ||
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x2060 && c <= 0x2064) ||
+    (c >= 0xe0000 && c <= 0xe007f) ||
     c === 0x2028 ||
     c === 0x2029 ||
     (c >= 0x202a && c <= 0x202e) ||

@@ -3,7 +3,6 @@ import { assertClaimPath, claimPathCovers, formatClaimPath } from '../claim-path
 import { type CredentialTypeId, isCredentialTypeId, vctFor } from '../credential-type.js';
 import { failCredentials } from '../errors.js';
 import { claimsForPurpose, type Purpose, resolvePurpose } from '../purposes.js';
-import { CREDENTIAL_TYPES } from '../registry.js';
 import { HAVEN_CREDENTIALS_CONTEXT } from '../w3c-context.js';
 import { W3C_CREDENTIAL_TYPES } from '../w3c-form.js';
 import type { DcqlCredentialQuery, DcqlQuery } from './dcql-query.js';
@@ -95,42 +94,6 @@ function requestedPaths(
   return out;
 }
 
-// Most optional claims whose every combination becomes a claim set; beyond it only "all" and "required".
-const OPTIONAL_COMBINATIONS_MAX = 3;
-
-/** Is the claim at `path` optional in the type (its Type Metadata, or its nearest listed parent, says so)? */
-function isOptionalClaim(typeId: CredentialTypeId, path: ClaimPath): boolean {
-  const claims = CREDENTIAL_TYPES[typeId].typeMetadata.claims ?? [];
-  for (let length = path.length; length > 0; length--) {
-    const text = formatClaimPath(path.slice(0, length) as ClaimPath);
-    const found = claims.find((c) => formatClaimPath(c.path as ClaimPath) === text);
-    if (found !== undefined) return found.mandatory !== true;
-  }
-  return false;
-}
-
-/**
- * Claim sets (§6.4.1) so a credential without an optional claim (an open-ended contract has no
- * `end_date`; a stateless person has no `nationalities`) can still answer: every claim first, then each
- * combination leaving optional claims out, largest first, down to the required claims alone. The wallet
- * discloses the first set it can satisfy, so nothing present is withheld and nothing absent is needed.
- */
-function claimSetsFor(typeId: CredentialTypeId, paths: readonly ClaimPath[], ids: readonly string[]) {
-  const optional = paths.map((path, i) => (isOptionalClaim(typeId, path) ? i : -1)).filter((i) => i >= 0);
-  if (optional.length === 0 || optional.length === paths.length) return undefined;
-  const required = ids.filter((_, i) => !optional.includes(i));
-  const subsets: number[][] = [];
-  if (optional.length <= OPTIONAL_COMBINATIONS_MAX) {
-    for (let mask = (1 << optional.length) - 1; mask >= 0; mask--) {
-      subsets.push(optional.filter((_, bit) => (mask & (1 << bit)) !== 0));
-    }
-    subsets.sort((a, b) => b.length - a.length);
-  } else {
-    subsets.push(optional, []);
-  }
-  return subsets.map((kept) => ids.filter((_, i) => required.includes(ids[i] as string) || kept.includes(i)));
-}
-
 /**
  * Derives the DCQL query (OpenID4VP §6) a verifier sends for a registered purpose: one Credential Query
  * per (type, format) with id `labour_contract` (`dc+sd-jwt`) or `labour_contract_ldp_vc`, `meta`
@@ -189,7 +152,6 @@ export function dcqlForPurpose(purposeId: string | Purpose, options: DcqlForPurp
     const subset = Object.hasOwn(claimsOption, typeId) ? claimsOption[typeId] : undefined;
     const paths = requestedPaths(purpose, typeId, subset);
     const ids = claimIds(paths);
-    const claimSets = claimSetsFor(typeId, paths, ids);
     for (const format of formats) {
       const id = credentialQueryId(typeId, format);
       if (format === 'dc+sd-jwt') {
@@ -198,7 +160,6 @@ export function dcqlForPurpose(purposeId: string | Purpose, options: DcqlForPurp
           format,
           meta: { vct_values: [vctFor(typeId, options.vctBase)] },
           claims: paths.map((path, i) => ({ id: ids[i] as string, path: [...path] })),
-          ...(claimSets === undefined ? {} : { claim_sets: claimSets }),
         });
       } else {
         credentials.push({
@@ -206,7 +167,6 @@ export function dcqlForPurpose(purposeId: string | Purpose, options: DcqlForPurp
           format: 'ldp_vc',
           meta: { type_values: [[w3cTypeIriFor(typeId)]] },
           claims: paths.map((path, i) => ({ id: ids[i] as string, path: ['credentialSubject', ...path] })),
-          ...(claimSets === undefined ? {} : { claim_sets: claimSets }),
         });
       }
     }

@@ -538,18 +538,4 @@ describe('openid4vp §6.4.1: claim_sets — the verifier asked for one combinati
     const error = await rejection(verifyVpToken({ identity: [both] }, clinic(EITHER_NAME)));
     expect(error.code).toBe('OID4VP_OVER_DISCLOSED');
   });
-
-  it('openid4vp §6.4.1: a purpose query with an optional claim accepts a credential without it', async () => {
-    const query = dcqlForPurpose('inspector.contract-validity', {
-      claims: { 'labour-contract': INSPECTOR_PATHS },
-    });
-    expect(query.credentials[0]?.claim_sets).toBeDefined();
-    const withoutEnd = INSPECTOR_PATHS.filter((p) => p[0] !== 'end_date');
-    const result = await verifyVpToken(
-      { labour_contract: [present(contract, withoutEnd)] },
-      options({ dcqlQuery: query, purpose: 'inspector.contract-validity' }),
-    );
-    expect(result.credentials[0]?.claims).not.toHaveProperty('end_date');
-    expect(result.credentials[0]?.claims).toHaveProperty('wage');
-  });
 });

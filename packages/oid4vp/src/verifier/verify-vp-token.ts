@@ -317,6 +317,7 @@ async function verifyPresentation(
           set,
         }));
   let firstExtra: ClaimPath[] | undefined;
+  let satisfiedExtra: ClaimPath[] | undefined;
   let chosen: { queryPaths: AllowedPath[] } | undefined;
   for (const candidate of candidates) {
     const queryPaths: AllowedPath[] = candidate.claims.map((c) =>
@@ -340,9 +341,11 @@ async function verifyPresentation(
       chosen = { queryPaths };
       break;
     }
+    if (extra.length > 0 && satisfied) satisfiedExtra ??= extra;
     if (extra.length > 0) firstExtra ??= extra;
   }
-  if (chosen === undefined) overDisclosed(queryId, index, firstExtra ?? []);
+  // Report the extras against a set the presentation satisfies, when there is one.
+  if (chosen === undefined) overDisclosed(queryId, index, satisfiedExtra ?? firstExtra ?? []);
   const fromQuery = selectAllowedClaims(result.claims, chosen.queryPaths);
 
   const presented: PresentedCredential = {

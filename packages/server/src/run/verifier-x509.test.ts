@@ -71,7 +71,8 @@ describe('loadVerifierX509 (an x509_san_dns verifier from PEM files)', () => {
   test('openid4vp §5.9.3: client_id x509_san_dns:<dns name>, x5c leaf first, an ES256 signer of the leaf key', async () => {
     const loaded = loadVerifierX509(OK);
     expect(loaded.clientId).toBe('x509_san_dns:verifier.example.org');
-    expect(loaded.x509.x5c).toEqual(readCertificateChainPem(CHAIN_TEXT).x5c);
+    // HAIP: the trust anchor (the file's self-signed root) is not sent in x5c.
+    expect(loaded.x509.x5c).toEqual(readCertificateChainPem(CHAIN_TEXT).x5c.slice(0, 1));
     expect(loaded.notAfter).toBe(notAfter);
     const leaf = new Uint8Array(Buffer.from(loaded.x509.x5c[0] as string, 'base64'));
     expect(loaded.x509.sanDnsNames(leaf)).toEqual(['verifier.example.org', 'alt.example.net']);
@@ -113,6 +114,14 @@ describe('loadVerifierX509 (an x509_san_dns verifier from PEM files)', () => {
         dnsName,
       ).toEqual(refused());
     }
+  });
+
+  test('HAIP: a self-signed signing certificate is refused (the trust anchor alone as the chain)', () => {
+    const [, root = ''] = CHAIN_TEXT.split(/(?<=-----END CERTIFICATE-----\n)/);
+    const anchorOnly = written('anchor-only.pem', root, 0o644);
+    const result = failure(() => loadVerifierX509({ ...OK, certificateChainFile: anchorOnly }));
+    expect(result).toEqual(refused());
+    expect((result as { message: string }).message).toContain('self-signed');
   });
 
   test('a chain that is not valid now is refused', () => {

@@ -147,6 +147,12 @@ export function loadVerifierX509(options: LoadVerifierX509Options): LoadedVerifi
     false,
   );
   const chain = asConfigError('verifier certificate chain', () => readCertificateChainPem(chainText));
+  // HAIP: the signing certificate must not be self-signed, and the trust anchor is not sent in `x5c`
+  // (the wallet has it): a self-signed last certificate of the file is left out.
+  if (chain.selfSigned[0] === true) {
+    failRun('SERVER_RUN_CONFIG_INVALID', 'the verifier leaf certificate must not be self-signed');
+  }
+  const x5c = chain.selfSigned.at(-1) === true ? chain.x5c.slice(0, -1) : chain.x5c;
   if (!chain.leafDnsNames.includes(dnsName)) {
     failRun('SERVER_RUN_CONFIG_INVALID', 'the verifier DNS name is not a SAN of the leaf certificate');
   }
@@ -169,7 +175,7 @@ export function loadVerifierX509(options: LoadVerifierX509Options): LoadedVerifi
     clientId: `x509_san_dns:${dnsName}`,
     x509: {
       signer: createSigner(privateJwk, { alg: 'ES256' }),
-      x5c: chain.x5c,
+      x5c,
       sanDnsNames: sanDnsNamesOfDer,
     },
     notAfter: chain.notAfter,
