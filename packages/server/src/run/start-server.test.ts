@@ -405,8 +405,8 @@ describe('startServer, an x509_san_dns verifier (OpenID4VP §5.9.3)', () => {
       expect(answer.status).toBe(200);
       expect(answer.headers.get('content-type')).toBe('application/oauth-authz-req+jwt');
       const requestObject = await answer.text();
-      // The wallet side (§5.10, §5.9.3): the chain it is shown is the configured one, the request object
-      // verifies under its leaf key, and the leaf names the client's DNS name.
+      // The wallet side (§5.10, §5.9.3): the chain it is shown is the configured one without its trust
+      // anchor (HAIP), the request object verifies under its leaf key, and the leaf names the client's DNS name.
       const chain = readCertificateChainPem(readFileSync(pki.chain, 'utf8')).x5c;
       const leafKey = toPublicJwk(importPrivateKeyPem(readFileSync(pki.key, 'utf8')));
       const seen: (readonly string[])[] = [];
@@ -421,7 +421,7 @@ describe('startServer, an x509_san_dns verifier (OpenID4VP §5.9.3)', () => {
           };
         },
       });
-      expect(seen).toEqual([chain]);
+      expect(seen).toEqual([chain.slice(0, -1)]);
       expect(parsed).toMatchObject({
         signed: true,
         responseUri: 'https://verifier.example.org/oid4vp/response',
