@@ -14,12 +14,33 @@ export interface AdminFlags {
 }
 
 /** An admin API client for one server: base URL, token and the guarded fetcher. */
-interface AdminClient {
+export interface AdminClient {
   readonly base: string;
-  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Record<string, unknown>>;
+  /**
+   * Calls `path` with the admin token, or with `bearer` instead (e.g. a verifier front end's session
+   * secret); returns the JSON answer or throws a CliError with the server's `error` code.
+   */
+  call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    bearer?: string,
+  ): Promise<Record<string, unknown>>;
 }
 
-function adminClient(flags: AdminFlags, env: Readonly<Record<string, string | undefined>>): AdminClient {
+/**
+ * The admin API client of `--server` / `--admin-token` (or `HAVEN_ADMIN_TOKEN`): https only (plain http
+ * for loopback hosts), through the guarded fetcher. Throws a CliError for a missing token or a bad URL.
+ *
+ * @example
+ * ```ts
+ * const created = await adminClient(flags, process.env).call('POST', '/admin/offers', body);
+ * ```
+ */
+export function adminClient(
+  flags: AdminFlags,
+  env: Readonly<Record<string, string | undefined>>,
+): AdminClient {
   const token = flags.adminToken ?? (env.HAVEN_ADMIN_TOKEN === '' ? undefined : env.HAVEN_ADMIN_TOKEN);
   if (token === undefined) {
     throw new CliError('the admin token is missing: set HAVEN_ADMIN_TOKEN (or pass --admin-token)');
@@ -28,7 +49,7 @@ function adminClient(flags: AdminFlags, env: Readonly<Record<string, string | un
   try {
     url = new URL(flags.server);
   } catch {
-    throw new CliError('--server must be a URL, e.g. https://issuer.example');
+    throw new CliError('--server must be a URL, e.g. https://haven.example');
   }
   const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
   if (url.protocol !== 'https:' && !loopbackHttp) {
@@ -41,12 +62,12 @@ function adminClient(flags: AdminFlags, env: Readonly<Record<string, string | un
   const fetcher = createGuardedFetch({ allowHttpLoopback: loopbackHttp, maxBytes: 1024 * 1024 });
   return {
     base,
-    async call(method, path, body) {
+    async call(method, path, body, bearer) {
       const response = await fetcher({
         url: `${base}${path}`,
         method,
         headers: {
-          authorization: `Bearer ${token}`,
+          authorization: `Bearer ${bearer ?? token}`,
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },

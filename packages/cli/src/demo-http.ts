@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGuardedFetch, isJsonObject, randomBase64Url, systemClock } from '@haven/core';
+import { randomBase64Url, systemClock } from '@haven/core';
 import {
   type CredentialTypeId,
   checkRequestAgainstPurpose,
@@ -10,6 +10,7 @@ import {
 } from '@haven/credentials';
 import { type AuthorizationResponseBody, createAuthorizationRequest } from '@haven/oid4vp';
 import { type ClaimPath, decodeHeldSdJwt } from '@haven/sd-jwt';
+import { adminClient } from './admin-commands.js';
 import { formatClaimPathArg } from './claim-path-arg.js';
 import { CliError } from './cli-error.js';
 import type { DemoResult, DemoStep } from './demo.js';
@@ -135,28 +136,9 @@ async function playStories(
   const server = running.url;
   progress(`Haven server (issuer and verifier) listening on ${server}`);
   const wallet = join(dataDir, 'wallet');
-  const fetch = createGuardedFetch({ allowHttpLoopback: true, maxBytes: 1024 * 1024 });
-  const admin = async (
-    path: string,
-    body?: unknown,
-    method: 'GET' | 'POST' = 'POST',
-  ): Promise<Record<string, unknown>> => {
-    const response = await fetch({
-      url: `${server}${path}`,
-      method,
-      headers: {
-        authorization: `Bearer ${adminToken}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const parsed = response.json();
-    if (response.status < 200 || response.status > 299 || !isJsonObject(parsed)) {
-      const code = isJsonObject(parsed) && typeof parsed.error === 'string' ? parsed.error : 'error';
-      throw new CliError(`the demo server refused ${path}: ${code} (HTTP ${response.status})`, 1);
-    }
-    return parsed;
-  };
+  const client = adminClient({ server, adminToken }, {});
+  const admin = (path: string, body?: unknown, method: 'GET' | 'POST' = 'POST') =>
+    client.call(method, path, body);
   const steps: HttpDemoStep[] = [];
 
   const receive = async (type: CredentialTypeId, trace: HttpDemoStep['trace'][number][]) => {

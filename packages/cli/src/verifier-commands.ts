@@ -1,12 +1,12 @@
-import { createGuardedFetch, type GuardedFetch, type GuardedResponse, isJsonObject } from '@haven/core';
+import { isJsonObject } from '@haven/core';
 import { PURPOSE_ID_PATTERN } from '@haven/credentials';
 import type { Command } from 'commander';
+import { adminClient } from './admin-commands.js';
 import { formatClaimPathArg } from './claim-path-arg.js';
 import { CliError } from './cli-error.js';
 import type { CliIo } from './io.js';
 import { printable } from './printable.js';
 
-const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 /** Server error codes are shown as received only when they look like error codes. */
 const ERROR_CODE = /^[A-Za-z0-9_]{1,64}$/;
 const TRANSACTION_ID = /^[A-Za-z0-9_-]{16,128}$/;
@@ -50,56 +50,6 @@ export interface RequestVerdict {
   readonly code?: string;
   readonly purpose?: string;
   readonly credentials?: readonly Record<string, unknown>[];
-}
-
-function serverBase(server: string): { base: string; loopbackHttp: boolean } {
-  let url: URL;
-  try {
-    url = new URL(server);
-  } catch {
-    throw new CliError('--server must be a URL, e.g. https://verifier.example');
-  }
-  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
-  if (url.protocol !== 'https:' && !loopbackHttp) {
-    throw new CliError('--server must be https (plain http only for 127.0.0.1 / localhost)');
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw new CliError('--server must not carry user info, a query or a fragment');
-  }
-  return { base: url.href.replace(/\/+$/, ''), loopbackHttp };
-}
-
-/** The JSON answer, or a CliError with the server's `error` code (never its description). */
-function readAnswer(response: GuardedResponse): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = response.json();
-  } catch {
-    parsed = undefined;
-  }
-  if (response.status >= 200 && response.status < 300 && isJsonObject(parsed)) return parsed;
-  const error = isJsonObject(parsed) && typeof parsed.error === 'string' ? parsed.error : undefined;
-  const code = error !== undefined && ERROR_CODE.test(error) ? error : `http_${response.status}`;
-  throw new CliError(`the server refused the request: ${code} (HTTP ${response.status})`, 1, code);
-}
-
-async function call(
-  fetch: GuardedFetch,
-  url: string,
-  token: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const response = await fetch({
-    url,
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      accept: 'application/json',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return readAnswer(response);
 }
 
 function readCreated(created: Record<string, unknown>): CreatedRequest {
@@ -183,11 +133,7 @@ export async function requestPresentation(
   io: CliIo,
   deps: RequestDeps = {},
 ): Promise<PresentationOutcome> {
-  const env = deps.env ?? process.env;
-  const token = flags.adminToken ?? (env.HAVEN_ADMIN_TOKEN === '' ? undefined : env.HAVEN_ADMIN_TOKEN);
-  if (token === undefined) {
-    throw new CliError('the admin token is missing: set HAVEN_ADMIN_TOKEN (or pass --admin-token)');
-  }
+  const client = adminClient(flags, deps.env ?? process.env);
   if (!PURPOSE_ID_PATTERN.test(flags.purpose))
     throw new CliError('--purpose must be a purpose id, e.g. age-check');
   if (flags.responseMode !== undefined && !RESPONSE_MODES.has(flags.responseMode)) {
@@ -198,13 +144,11 @@ export async function requestPresentation(
     throw new CliError('--timeout must be a whole number of seconds from 1 to 86400');
   }
   const timeoutMs = Number(timeoutText) * 1000;
-  const { base, loopbackHttp } = serverBase(flags.server);
-  const fetch = createGuardedFetch({ allowHttpLoopback: loopbackHttp, maxBytes: 1024 * 1024 });
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   const created = readCreated(
-    await call(fetch, `${base}/admin/presentations`, token, {
+    await client.call('POST', '/admin/presentations', {
       purpose: flags.purpose,
       ...(flags.responseMode === undefined ? {} : { response_mode: flags.responseMode }),
     }),
@@ -224,9 +168,9 @@ export async function requestPresentation(
   await deps.onCreated?.(created);
 
   const deadline = now() + timeoutMs;
-  const resultUrl = `${base}/oid4vp/results/${encodeURIComponent(created.transactionId)}`;
+  const resultPath = `/oid4vp/results/${encodeURIComponent(created.transactionId)}`;
   for (;;) {
-    const verdict = readVerdict(await call(fetch, resultUrl, created.session));
+    const verdict = readVerdict(await client.call('POST', resultPath, undefined, created.session));
     if (verdict.status !== 'pending') return { created, verdict };
     if (now() >= deadline) return { created, verdict: { status: 'timeout' } };
     await sleep(1000);

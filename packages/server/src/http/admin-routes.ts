@@ -1,7 +1,6 @@
 import { CREDENTIAL_OFFER_SCHEME, DEFAULT_ENDPOINT_PATHS } from '@haven/oid4vci';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import QRCode from 'qrcode';
-import { z } from 'zod';
 import type { HavenIssuer } from '../issuer/types.js';
 import type { CredentialState } from '../store/contracts.js';
 import {
@@ -16,6 +15,7 @@ import {
 } from './admin-schemas.js';
 import { failHttp, httpError } from './http-errors.js';
 import { readJsonBody } from './read-body.js';
+import { actorOf, adminPathId, noStoreRoute } from './route-helpers.js';
 
 /** What the admin routes need from the app. */
 export interface AdminRouteContext {
@@ -37,38 +37,6 @@ export interface AdminRouteContext {
  * batch: such batches are sent smaller, or the limit raised.
  */
 export const BATCH_BODY_BYTES = 2 * 1024 * 1024;
-
-type Route = (req: Request, res: Response) => Promise<void>;
-
-function handle(route: Route): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      // Admin answers carry offer URIs with pre-authorized codes and tx_codes: never cached anywhere.
-      res.set('Cache-Control', 'no-store');
-      await route(req, res);
-    } catch (error) {
-      next(error);
-    }
-  };
-}
-
-/** Routes without filters take no query parameters at all. */
-const zNoQuery = z.strictObject({});
-
-function idParam(req: Request, what: string): string {
-  parseAdminInput(zNoQuery, req.query);
-  const id = req.params.id;
-  const parsed = zRecordId.safeParse(id);
-  if (!parsed.success) failHttp('SERVER_HTTP_NOT_FOUND', `no such ${what}`);
-  return parsed.data;
-}
-
-function actorOf(res: Response): string {
-  const actor = res.locals.actor;
-  // requireAdmin always sets it; without it the request must not go on.
-  if (typeof actor !== 'string') failHttp('SERVER_HTTP_ADMIN_UNAUTHORIZED', 'admin token required');
-  return actor;
-}
 
 const STATE_ACTIONS: readonly (readonly [string, CredentialState])[] = [
   ['revoke', 'revoked'],
@@ -100,7 +68,7 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
     '/admin/offers',
     ...guard,
     ...readJsonBody(ctx.offerBodyBytes),
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       const body = parseAdminInput(zCreateOfferBody, req.body);
       const created = await issuer.createOffer(body, actorOf(res));
       res
@@ -113,7 +81,7 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
   app.get(
     '/admin/offers',
     ...guard,
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       const query = parseAdminInput(zListOffersQuery, req.query);
       res.json(await issuer.listOffers(query));
     }),
@@ -122,8 +90,8 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
   app.get(
     '/admin/offers/:id',
     ...guard,
-    handle(async (req, res) => {
-      const offer = await issuer.getOffer(idParam(req, 'offer'));
+    noStoreRoute(async (req, res) => {
+      const offer = await issuer.getOffer(adminPathId(req, zRecordId, 'offer'));
       if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
       res.json(offer);
     }),
@@ -134,8 +102,8 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
   app.get(
     '/admin/offers/:id/qr',
     ...guard,
-    handle(async (req, res) => {
-      const id = idParam(req, 'offer');
+    noStoreRoute(async (req, res) => {
+      const id = adminPathId(req, zRecordId, 'offer');
       const offer = await issuer.getOffer(id);
       if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
       const now = ctx.now?.() ?? Math.floor(Date.now() / 1000);
@@ -154,8 +122,8 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
     '/admin/offers/:id/withdraw',
     ...guard,
     ...noBody,
-    handle(async (req, res) => {
-      const id = idParam(req, 'offer');
+    noStoreRoute(async (req, res) => {
+      const id = adminPathId(req, zRecordId, 'offer');
       const done = await issuer.withdrawOffer(id, actorOf(res));
       const offer = await issuer.getOffer(id);
       if (offer === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such offer');
@@ -168,8 +136,8 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
     '/admin/offers/:id/decision',
     ...guard,
     ...readJsonBody(ctx.offerBodyBytes),
-    handle(async (req, res) => {
-      const id = idParam(req, 'offer');
+    noStoreRoute(async (req, res) => {
+      const id = adminPathId(req, zRecordId, 'offer');
       const body = parseAdminInput(zOfferDecisionBody, req.body);
       const done = await issuer.decideOffer(id, body.decision, body.claims, actorOf(res));
       const offer = await issuer.getOffer(id);
@@ -184,7 +152,7 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
     '/admin/credentials/batch',
     ...guard,
     ...readJsonBody(ctx.batchBodyBytes ?? BATCH_BODY_BYTES),
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       const body = parseAdminInput(zIssueBatchBody, req.body);
       res.status(201).json(await issuer.issueBatch(body, actorOf(res)));
     }),
@@ -193,7 +161,7 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
   app.get(
     '/admin/credentials',
     ...guard,
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       const query = parseAdminInput(zSearchCredentialsQuery, req.query);
       res.json(
         await issuer.searchCredentials({
@@ -210,8 +178,8 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
   app.get(
     '/admin/credentials/:id',
     ...guard,
-    handle(async (req, res) => {
-      const record = await issuer.getCredential(idParam(req, 'credential'));
+    noStoreRoute(async (req, res) => {
+      const record = await issuer.getCredential(adminPathId(req, zRecordId, 'credential'));
       if (record === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such credential');
       res.json(record);
     }),
@@ -222,8 +190,8 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
       `/admin/credentials/:id/${action}`,
       ...guard,
       ...noBody,
-      handle(async (req, res) => {
-        const id = idParam(req, 'credential');
+      noStoreRoute(async (req, res) => {
+        const id = adminPathId(req, zRecordId, 'credential');
         const done = await issuer.setCredentialState(id, state, actorOf(res));
         const record = await issuer.getCredential(id);
         if (record === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such credential');
@@ -236,7 +204,7 @@ export function registerAdminRoutes(app: Express, ctx: AdminRouteContext): void 
   app.get(
     '/admin/audit',
     ...guard,
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       const query = parseAdminInput(zAuditQuery, req.query);
       res.json({ items: await issuer.auditLog(query) });
     }),

@@ -1,11 +1,11 @@
-import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Express, RequestHandler } from 'express';
 import QRCode from 'qrcode';
-import { z } from 'zod';
 import type { HavenVerifier } from '../verifier/types.js';
 import { parseAdminInput } from './admin-schemas.js';
 import { zCreatePresentationBody, zPurposeId, zTransactionId } from './admin-verifier-schemas.js';
 import { failHttp } from './http-errors.js';
 import { readJsonBody } from './read-body.js';
+import { actorOf, adminPathId, noStoreRoute, zNoQuery } from './route-helpers.js';
 
 /** What the verifier's admin routes need from the app. */
 export interface AdminVerifierRouteContext {
@@ -15,35 +15,6 @@ export interface AdminVerifierRouteContext {
   readonly jsonBodyBytes: number;
   /** Current time, epoch seconds (a transaction's QR code is refused once it has expired). */
   readonly now: () => number;
-}
-
-type Route = (req: Request, res: Response) => Promise<void>;
-
-function handle(route: Route): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      // Session secrets and request URIs: never cached anywhere.
-      res.set('Cache-Control', 'no-store');
-      await route(req, res);
-    } catch (error) {
-      next(error);
-    }
-  };
-}
-
-const zNoQuery = z.strictObject({});
-
-function pathId(req: Request, schema: z.ZodType<string>, what: string): string {
-  parseAdminInput(zNoQuery, req.query);
-  const parsed = schema.safeParse(req.params.id);
-  if (!parsed.success) failHttp('SERVER_HTTP_NOT_FOUND', `no such ${what}`);
-  return parsed.data;
-}
-
-function actorOf(res: Response): string {
-  const actor = res.locals.actor;
-  if (typeof actor !== 'string') failHttp('SERVER_HTTP_ADMIN_UNAUTHORIZED', 'admin token required');
-  return actor;
 }
 
 /**
@@ -71,7 +42,7 @@ export function registerAdminVerifierRoutes(app: Express, ctx: AdminVerifierRout
   app.get(
     '/admin/purposes',
     ...guard,
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       parseAdminInput(zNoQuery, req.query);
       res.json({ items: await verifier.listPurposes() });
     }),
@@ -80,8 +51,8 @@ export function registerAdminVerifierRoutes(app: Express, ctx: AdminVerifierRout
   app.get(
     '/admin/purposes/:id',
     ...guard,
-    handle(async (req, res) => {
-      const found = await verifier.getPurpose(pathId(req, zPurposeId, 'purpose'));
+    noStoreRoute(async (req, res) => {
+      const found = await verifier.getPurpose(adminPathId(req, zPurposeId, 'purpose'));
       if (found === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such purpose');
       res.json(found);
     }),
@@ -91,8 +62,8 @@ export function registerAdminVerifierRoutes(app: Express, ctx: AdminVerifierRout
     '/admin/purposes/:id',
     ...guard,
     ...body,
-    handle(async (req, res) => {
-      const id = pathId(req, zPurposeId, 'purpose');
+    noStoreRoute(async (req, res) => {
+      const id = adminPathId(req, zPurposeId, 'purpose');
       const outcome = await verifier.putPurpose(id, req.body, actorOf(res));
       const found = await verifier.getPurpose(id);
       if (found === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such purpose');
@@ -104,8 +75,8 @@ export function registerAdminVerifierRoutes(app: Express, ctx: AdminVerifierRout
   app.delete(
     '/admin/purposes/:id',
     ...guard,
-    handle(async (req, res) => {
-      const id = pathId(req, zPurposeId, 'purpose');
+    noStoreRoute(async (req, res) => {
+      const id = adminPathId(req, zPurposeId, 'purpose');
       const done = await verifier.deletePurpose(id, actorOf(res));
       if (!done) failHttp('SERVER_HTTP_NOT_FOUND', 'no such purpose');
       res.status(204).end();
@@ -116,7 +87,7 @@ export function registerAdminVerifierRoutes(app: Express, ctx: AdminVerifierRout
     '/admin/presentations',
     ...guard,
     ...body,
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       parseAdminInput(zNoQuery, req.query);
       const input = parseAdminInput(zCreatePresentationBody, req.body);
       const created = await verifier.createPresentation(
@@ -144,8 +115,8 @@ export function registerAdminVerifierRoutes(app: Express, ctx: AdminVerifierRout
   app.get(
     '/admin/presentations/:id',
     ...guard,
-    handle(async (req, res) => {
-      const status = await verifier.presentationStatus(pathId(req, zTransactionId, 'presentation'));
+    noStoreRoute(async (req, res) => {
+      const status = await verifier.presentationStatus(adminPathId(req, zTransactionId, 'presentation'));
       if (status === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such presentation');
       res.json(status);
     }),
@@ -157,8 +128,8 @@ export function registerAdminVerifierRoutes(app: Express, ctx: AdminVerifierRout
   app.get(
     '/admin/presentations/:id/qr',
     ...guard,
-    handle(async (req, res) => {
-      const id = pathId(req, zTransactionId, 'presentation');
+    noStoreRoute(async (req, res) => {
+      const id = adminPathId(req, zTransactionId, 'presentation');
       const status = await verifier.presentationStatus(id);
       if (status === undefined) failHttp('SERVER_HTTP_NOT_FOUND', 'no such presentation');
       if (status.state !== 'pending' || !(ctx.now() < status.expiresAt)) {

@@ -1,5 +1,5 @@
 import type { HandlerResponse } from '@haven/oid4vp';
-import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import { VERIFIER_PATHS } from '../verifier/create-haven-verifier.js';
 import type { HavenVerifier } from '../verifier/types.js';
 import { zCollectResultBody } from './admin-verifier-schemas.js';
@@ -7,6 +7,7 @@ import { walletCors } from './cors.js';
 import { failHttp } from './http-errors.js';
 import type { RateLimitBucket } from './rate-limit.js';
 import { readFormBody, readJsonBody } from './read-body.js';
+import { noStoreRoute } from './route-helpers.js';
 
 /** What the verifier's wallet-facing routes need from the app. */
 export interface VerifierRouteContext {
@@ -25,20 +26,6 @@ export const VERIFIER_RESPONSE_BODY_BYTES = 256 * 1024;
 
 /** Request-ids and transaction-ids are base64url of 16 bytes or more; anything else is not one of ours. */
 const HANDLE = /^[A-Za-z0-9_-]{16,128}$/;
-
-type Route = (req: Request, res: Response) => Promise<void>;
-
-function handle(route: Route): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      // Request objects, responses and results are single-use or personal: never cached anywhere.
-      res.set('Cache-Control', 'no-store');
-      await route(req, res);
-    } catch (error) {
-      next(error);
-    }
-  };
-}
 
 /** Sends a handler's answer as it is (status, media type, body). */
 function send(res: Response, answer: HandlerResponse): void {
@@ -76,7 +63,7 @@ export function registerVerifierRoutes(app: Express, ctx: VerifierRouteContext):
     requestPath,
     walletCors,
     ctx.limiter('requestObject'),
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       const requestId = String(req.params.requestId ?? '');
       if (!HANDLE.test(requestId)) failHttp('SERVER_HTTP_NOT_FOUND', 'no such request');
       send(res, await verifier.requestObject(requestId));
@@ -90,7 +77,7 @@ export function registerVerifierRoutes(app: Express, ctx: VerifierRouteContext):
     walletCors,
     ctx.limiter('presentationResponse'),
     ...readFormBody(ctx.responseBodyBytes),
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       send(res, await verifier.authorizationResponse(req.body as Record<string, string>));
     }),
   );
@@ -103,7 +90,7 @@ export function registerVerifierRoutes(app: Express, ctx: VerifierRouteContext):
     // Front ends poll this: a bucket of its own, sized for polling.
     ctx.limiter('presentationResult'),
     ...readJsonBody(ctx.jsonBodyBytes),
-    handle(async (req, res) => {
+    noStoreRoute(async (req, res) => {
       if (Object.keys(req.query as object).length > 0) {
         failHttp('SERVER_HTTP_INVALID_REQUEST', 'no query parameters are taken');
       }

@@ -84,10 +84,6 @@ function openOrMismatch(sealKey: Uint8Array, sealed: string, aad: string): Uint8
   }
 }
 
-function subkey(root: Uint8Array, label: string): Uint8Array {
-  return decodeBase64Url(hmacSha256Base64Url(root, label));
-}
-
 /**
  * Derives the issuer's sealing and HMAC keys from the master secret (DESIGN "Keys at rest"): scrypt over
  * the master secret with a random 16-byte salt kept in the database (first writer wins, so every process
@@ -103,7 +99,7 @@ function subkey(root: Uint8Array, label: string): Uint8Array {
  */
 export async function deriveIssuerSecrets(options: DeriveIssuerSecretsOptions): Promise<IssuerSecrets> {
   const root = await deriveRootKey(options);
-  return { sealKey: subkey(root, 'haven/seal'), hmacKey: subkey(root, 'haven/hmac') };
+  return { sealKey: rootSubkey(root, 'haven/seal'), hmacKey: rootSubkey(root, 'haven/hmac') };
 }
 
 /**
@@ -141,7 +137,7 @@ export async function deriveRootKey(options: DeriveIssuerSecretsOptions): Promis
     throw cause;
   }
   // The check is sealed under the issuer's seal subkey (as it always was), whichever part starts first.
-  const checkKey = subkey(root, 'haven/seal');
+  const checkKey = rootSubkey(root, 'haven/seal');
   const check = await secrets.putIfAbsent(CHECK_NAME, sealAead(checkKey, CHECK_TEXT, CHECK_NAME));
   if (new TextDecoder().decode(openOrMismatch(checkKey, check, CHECK_NAME)) !== CHECK_TEXT) {
     corrupt('key check');
@@ -158,7 +154,7 @@ export async function deriveRootKey(options: DeriveIssuerSecretsOptions): Promis
  * ```
  */
 export function rootSubkey(root: Uint8Array, label: string): Uint8Array {
-  return subkey(root, label);
+  return decodeBase64Url(hmacSha256Base64Url(root, label));
 }
 
 /** The issuer's signing keys by name. */
