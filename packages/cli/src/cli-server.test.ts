@@ -242,16 +242,18 @@ describe('haven offer | revoke | suspend | reinstate against a running server', 
       })
     ).json()) as { items: { id: string }[] };
     const id = search.items[0]?.id ?? '';
+    expect(id, 'the issued credential is in the registry').not.toBe('');
     for (const [action, state] of [
       ['suspend', 'suspended'],
       ['reinstate', 'active'],
       ['revoke', 'revoked'],
     ] as const) {
-      const result = await runHaven([action, '--server', running.url, id]);
-      expect(result.code, action).toBe(0);
+      // The token is passed explicitly: other test files set and delete HAVEN_ADMIN_TOKEN as well.
+      const result = await runHaven([action, '--server', running.url, '--admin-token', ADMIN_TOKEN, id]);
+      expect(result.code, `${action}: ${result.err}`).toBe(0);
       expect(JSON.parse(result.out)).toEqual({ id, state });
     }
-    const again = await runHaven(['reinstate', '--server', running.url, id]);
+    const again = await runHaven(['reinstate', '--server', running.url, '--admin-token', ADMIN_TOKEN, id]);
     expect(again.code).toBe(1);
     expect(again.err).toContain('conflict');
   });
